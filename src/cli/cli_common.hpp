@@ -1,0 +1,46 @@
+// What every command shares: loading models by name, reporting errors with the right exit code, JSON output.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "semspace/status.hpp"
+#include "semspace/word_vectors.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace semspace::cli {
+
+/// Exit codes: 0 ok, 1 runtime error (bad file, unknown word), 2 usage error (bad flag or value).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitUsage = 2;
+
+/// Prints "semspace: error: <message>" on stderr and returns the exit code for the error.
+int report(const Error& error);
+
+/// "default" -> $SEMSPACE_HOME/models/default.sem; anything else is a path to a model file in any supported
+/// format (native .sem, word2vec text/binary, GloVe, fastText .vec/.bin).
+std::filesystem::path resolve_model_path(const std::string& spec);
+Expected<WordVectors> load_model(const std::string& spec);
+
+/// Prints one JSON object on stdout, followed by a newline.
+void print_json(const nlohmann::json& value);
+
+/// The value of --threads when the user gives none: every hardware thread.
+int default_threads();
+
+/// Each command registers itself on the app; its callback stores the exit code in `exit_code`.
+void register_train(CLI::App& app, int& exit_code);
+void register_queries(CLI::App& app, int& exit_code);  // similarity, neighbors, analogy
+void register_eval(CLI::App& app, int& exit_code);
+void register_embed(CLI::App& app, int& exit_code);
+void register_convert(CLI::App& app, int& exit_code);
+void register_tokenize(CLI::App& app, int& exit_code);
+void register_collection(CLI::App& app, int& exit_code);
+
+}  // namespace semspace::cli
