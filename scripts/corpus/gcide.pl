@@ -64,6 +64,7 @@ sub strip_markup {
 
 sub clean_paragraph {
   my ($s) = @_;
+  $s =~ s/(?<=[A-Za-z])[*"`]+(?=[A-Za-z-])//g;              # run-on forms: Sym*met"ric*al*ly
   $s =~ s/\s+/ /g;
   $s =~ s/^ //;
   $s =~ s/ $//;
