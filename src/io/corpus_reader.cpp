@@ -207,7 +207,8 @@ Expected<LineReader> LineReader::open(const std::filesystem::path& path, LineRea
   // Sniff the format from the first two bytes; a pipe may deliver them one at a time.
   while (state->end < 2 && !state->raw_eof) {
     std::size_t got = 0;
-    auto status = state->read_raw(state->buffer.data() + state->end, state->buffer.size() - state->end, got);
+    // At most one chunk, so that a gzip head fits the raw input buffer it is moved to.
+    auto status = state->read_raw(state->buffer.data() + state->end, kReadChunk - state->end, got);
     if (!status) return tl::unexpected(status.error());
     state->end += got;
   }
