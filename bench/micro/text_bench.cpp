@@ -1,12 +1,18 @@
 // Throughput of the text preparation path the trainer runs over every corpus line: tokenize, then count.
 // Run: build/bench/text_bench [--benchmark_filter=...]. Reports bytes/s (MB/s) per benchmark.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <filesystem>
 
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "io/corpus_reader.hpp"
 #include "prepare/text/tokenizer.hpp"
 #include "prepare/text/vocabulary.hpp"
 
@@ -96,10 +102,49 @@ void BM_TokenizeAndCount(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
 
+// The ASCII corpus written once to a temporary file, plain or gzip (level 6, like `gzip`).
+std::string corpus_file(bool gzip) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("semspace_text_bench_" + std::to_string(::getpid()) + (gzip ? ".gz" : ".txt")))
+                               .string();
+  if (std::filesystem::exists(path)) return path;
+  std::string text;
+  for (const auto& line : corpus_lines(false)) (text += line) += '\n';
+  if (gzip) {
+    gzFile file = gzopen(path.c_str(), "wb6");
+    gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
+    gzclose(file);
+  } else {
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    std::fwrite(text.data(), 1, text.size(), file);
+    std::fclose(file);
+  }
+  return path;
+}
+
+void read_lines(benchmark::State& state, bool gzip) {
+  const std::string path = corpus_file(gzip);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    auto reader = semspace::LineReader::open(path);
+    std::string_view line;
+    std::size_t lines = 0;
+    while (reader->next(line)) ++lines;
+    benchmark::DoNotOptimize(lines);
+    bytes += reader->bytes_read();
+  }
+  std::filesystem::remove(path);
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+void BM_ReadLinesPlain(benchmark::State& state) { read_lines(state, false); }
+void BM_ReadLinesGzip(benchmark::State& state) { read_lines(state, true); }
+
 BENCHMARK(BM_TokenizeAsciiNormalize)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_TokenizeAsciiRaw)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_TokenizeMixedNormalize)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_TokenizeAndCount)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_ReadLinesPlain)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_ReadLinesGzip)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 }  // namespace
 
