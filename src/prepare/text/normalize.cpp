@@ -65,8 +65,7 @@ void append_normalized(std::string_view segment, std::string& out) {
     append_normalized_valid(segment, out);
     return;
   }
-  // Copy out of the thread buffer first: append_normalized_valid does not touch `sanitized`, but keeping the
-  // two buffers distinct makes that independence obvious.
+  // Rare path (corrupt input): repair into a per-thread buffer, then normalize the repaired text.
   auto& sanitized = thread_buffers().sanitized;
   sanitize_utf8(segment, sanitized);
   append_normalized_valid(sanitized, out);
