@@ -104,7 +104,7 @@ void register_collection(CLI::App& app, int& exit_code) {
       auto info = db->info(f->name);
       if (!info) return void(exit_code = report(info.error()));
       std::optional<WordVectors> model;
-      auto reader = io::LineReader::open(f->input);
+      auto reader = LineReader::open(f->input);
       if (!reader) return void(exit_code = report(reader.error()));
       std::vector<store::Point> points;
       std::vector<std::size_t> text_rows;

@@ -21,7 +21,7 @@ void register_tokenize(CLI::App& app, int& exit_code) {
   cmd->add_flag("--keep-punctuation", f->keep_punctuation, "Emit punctuation as tokens");
   cmd->add_flag("--no-normalize", f->no_normalize, "Keep case and Unicode forms");
   cmd->callback([f, &exit_code] {
-    auto reader = io::LineReader::open(f->input);
+    auto reader = LineReader::open(f->input);
     if (!reader) return void(exit_code = report(reader.error()));
     WordTokenizer tokenizer(TokenizerOptions{.normalize = !f->no_normalize, .keep_punctuation = f->keep_punctuation});
     std::vector<std::string_view> tokens;

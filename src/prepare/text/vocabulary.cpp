@@ -13,12 +13,13 @@ Status VocabularyOptions::validate() const {
   return {};
 }
 
-void VocabularyCounter::add(std::string_view token, std::uint64_t count) {
+std::uint32_t VocabularyCounter::add(std::string_view token, std::uint64_t count) {
   bool inserted = false;
   const std::uint32_t id = table_.insert(token, &inserted);
   if (inserted) counts_.push_back(0);
   counts_[id] += count;
   total_tokens_ += count;
+  return id;
 }
 
 void VocabularyCounter::merge(const VocabularyCounter& other) {

@@ -22,8 +22,9 @@ struct VocabularyOptions {
 /// Counts tokens. Not thread-safe: give each thread its own counter and merge() them at the end.
 class VocabularyCounter {
  public:
-  /// Counts one occurrence (or `count`) of `token`. Allocation-free for words seen before.
-  void add(std::string_view token, std::uint64_t count = 1);
+  /// Counts one occurrence (or `count`) of `token` and returns its index in words() (first-seen order).
+  /// Allocation-free for words seen before.
+  std::uint32_t add(std::string_view token, std::uint64_t count = 1);
   /// Adds every count of `other` (the combine step after per-thread counting).
   void merge(const VocabularyCounter& other);
 

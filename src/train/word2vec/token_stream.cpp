@@ -71,7 +71,7 @@ TokenStream::~TokenStream() = default;
 Expected<TokenStream> TokenStream::build(const std::filesystem::path& input, const TokenizerOptions& tokenizer_options,
                                          const VocabularyOptions& vocabulary_options,
                                          const std::filesystem::path& temp_dir, core::Progress* progress) {
-  auto reader = io::LineReader::open(input);
+  auto reader = LineReader::open(input);
   if (!reader) return tl::unexpected(reader.error());
   auto temp = TempFile::create(temp_dir);
   if (!temp) return tl::unexpected(temp.error());
@@ -101,14 +101,14 @@ Expected<TokenStream> TokenStream::build(const std::filesystem::path& input, con
       if (progress != nullptr) {
         progress->update(reader->fraction_read(),
                          fmt::format("words {}  vocabulary {}", core::human_count(static_cast<double>(stats.tokens)),
-                                     core::human_count(static_cast<double>(counter.size()))));
+                                     core::human_count(static_cast<double>(counter.distinct_count()))));
       }
     }
   }
   if (auto status = reader->status(); !status) return tl::unexpected(status.error());
   if (auto written = temp->write(buffer); !written) return tl::unexpected(written.error());
   stats.bytes = reader->bytes_read();
-  stats.distinct_words = counter.size();
+  stats.distinct_words = counter.distinct_count();
   if (stats.tokens == 0) {
     return make_error(ErrorCode::kCorrupt, fmt::format("{}: no words found (empty or not text)", input.string()));
   }
@@ -122,9 +122,9 @@ Expected<TokenStream> TokenStream::build(const std::filesystem::path& input, con
   }
 
   // Provisional id -> final id, or kEndOfLine for words below min-count (dropped, as word2vec and fastText do).
-  std::vector<std::uint32_t> remap(counter.size(), kEndOfLine);
-  for (std::uint32_t provisional = 0; provisional < counter.size(); ++provisional) {
-    if (auto id = stream.vocabulary_.find(counter.word(provisional))) remap[provisional] = *id;
+  std::vector<std::uint32_t> remap(counter.distinct_count(), kEndOfLine);
+  for (std::uint32_t provisional = 0; provisional < counter.distinct_count(); ++provisional) {
+    if (auto id = stream.vocabulary_.find(counter.words()[provisional])) remap[provisional] = *id;
   }
 
   // Pass 2 over the mapped file: remap in place and compact away dropped words and empty lines.
