@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "semspace/status.hpp"
 
@@ -10,7 +11,9 @@ namespace {
 
 constexpr std::size_t kLanes = 16;  // independent partial sums: enough to hide add latency, vectorizable as SLP
 constexpr std::size_t kPanel = PackedRows::kPanelWidth;
-constexpr std::size_t kRowsPerKernel = 4;  // 4 queries x 16 candidates = 64 accumulators (8 AVX registers)
+// GCC/Clang vector extension: 8 floats, one AVX register or two SSE registers. Plain arithmetic on it keeps the
+// accumulators in registers, which loops over float arrays did not (GCC kept them on the stack).
+using Float8 = float __attribute__((vector_size(32)));
 
 float dot(const float* a, const float* b, std::size_t n) {
   std::array<float, kLanes> acc{};
@@ -24,31 +27,34 @@ float dot(const float* a, const float* b, std::size_t n) {
   return sum;
 }
 
-// The micro-kernel: `rows` (<= kRowsPerKernel) queries against one panel, over all dims. Written as plain loops
-// so the compiler vectorizes across the panel's 16 candidates; kFma selects fused multiply-add, which is only
-// fast (and only used) in the AVX2+FMA instantiation.
-template <bool kFma>
+// The micro-kernel: kRows queries (fewer are valid: `rows`) against one 16-candidate panel, over all dims.
+// kRows x 2 accumulators: 12 of the 16 AVX registers for kRows = 6 (12 FMAs per 8 loads); 2 x 2 x 2 = 8 SSE
+// registers for kRows = 2.
+// This file is compiled with -ffp-contract=fast, so in the AVX2+FMA instantiation acc += q * w becomes an FMA.
+template <std::size_t kRows>
 [[gnu::always_inline]] inline void panel_kernel(const float* const* query_rows, std::size_t rows, const float* panel,
                                                 std::size_t dims, float* out, std::size_t out_stride) {
-  float acc[kRowsPerKernel][kPanel] = {};
+  static_assert(kPanel == 16);
+  Float8 acc[kRows][2] = {};
   for (std::size_t dim = 0; dim < dims; ++dim) {
-    const float* w = panel + dim * kPanel;
-    for (std::size_t r = 0; r < kRowsPerKernel; ++r) {
+    Float8 w0, w1;  // memcpy: unaligned loads
+    std::memcpy(&w0, panel + dim * kPanel, sizeof(Float8));
+    std::memcpy(&w1, panel + dim * kPanel + 8, sizeof(Float8));
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < kRows; ++r) {
       const float q = query_rows[r][dim];
-      for (std::size_t j = 0; j < kPanel; ++j) {
-        if constexpr (kFma) {
-          acc[r][j] = __builtin_fmaf(q, w[j], acc[r][j]);
-        } else {
-          acc[r][j] += q * w[j];
-        }
-      }
+      acc[r][0] += q * w0;
+      acc[r][1] += q * w1;
     }
   }
-  for (std::size_t r = 0; r < rows; ++r) std::copy_n(acc[r], kPanel, out + r * out_stride);
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::memcpy(out + r * out_stride, &acc[r][0], sizeof(Float8));
+    std::memcpy(out + r * out_stride + 8, &acc[r][1], sizeof(Float8));
+  }
 }
 
-// One query block x one candidate block into `scores` (row stride kCandidateBlock rounded to panels).
-template <bool kFma>
+// One query block x panels [panel0, panel1) into `scores` (row stride `stride`).
+template <std::size_t kRows>
 [[gnu::always_inline]] inline void block_product(MatrixView queries, std::size_t q0, std::size_t q1,
                                                  const PackedRows& candidates, std::size_t panel0,
                                                  std::size_t panel1, float* scores, std::size_t stride) {
@@ -56,25 +62,25 @@ template <bool kFma>
   for (std::size_t p = panel0; p < panel1; ++p) {
     const float* panel = candidates.panel(p);
     float* out_col = scores + (p - panel0) * kPanel;
-    for (std::size_t q = q0; q < q1; q += kRowsPerKernel) {
-      std::size_t rows = std::min(kRowsPerKernel, q1 - q);
+    for (std::size_t q = q0; q < q1; q += kRows) {
+      const std::size_t rows = std::min(kRows, q1 - q);
       // Missing rows of a short last group repeat the first one; their results are not copied out.
-      const float* query_rows[kRowsPerKernel];
-      for (std::size_t r = 0; r < kRowsPerKernel; ++r) query_rows[r] = queries.data + (q + (r < rows ? r : 0)) * queries.stride;
-      panel_kernel<kFma>(query_rows, rows, panel, dims, out_col + (q - q0) * stride, stride);
+      const float* query_rows[kRows];
+      for (std::size_t r = 0; r < kRows; ++r) query_rows[r] = queries.data + (q + (r < rows ? r : 0)) * queries.stride;
+      panel_kernel<kRows>(query_rows, rows, panel, dims, out_col + (q - q0) * stride, stride);
     }
   }
 }
 
 void block_product_portable(MatrixView queries, std::size_t q0, std::size_t q1, const PackedRows& candidates,
                             std::size_t panel0, std::size_t panel1, float* scores, std::size_t stride) {
-  block_product<false>(queries, q0, q1, candidates, panel0, panel1, scores, stride);
+  block_product<2>(queries, q0, q1, candidates, panel0, panel1, scores, stride);
 }
 
 [[gnu::target("avx2,fma")]] void block_product_avx2(MatrixView queries, std::size_t q0, std::size_t q1,
                                                      const PackedRows& candidates, std::size_t panel0,
                                                      std::size_t panel1, float* scores, std::size_t stride) {
-  block_product<true>(queries, q0, q1, candidates, panel0, panel1, scores, stride);
+  block_product<6>(queries, q0, q1, candidates, panel0, panel1, scores, stride);
 }
 
 using BlockProductFn = void (*)(MatrixView, std::size_t, std::size_t, const PackedRows&, std::size_t, std::size_t,
