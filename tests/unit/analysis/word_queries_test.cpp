@@ -147,7 +147,9 @@ TEST(NeighborsRandom, EqualNaiveDoubleScan) {
     for (std::size_t r = 0; r < 10; ++r) {
       EXPECT_NEAR((*result)[r].score, -all[r].first, 1e-5);
       // Ranks agree unless two reference scores are closer than float rounding.
-      if (r + 1 < all.size() && all[r + 1].first - all[r].first > 1e-5 && (r == 0 || all[r].first - all[r - 1].first > 1e-5)) {
+      const bool clear_after = all[r + 1].first - all[r].first > 1e-5;
+      const bool clear_before = r == 0 || all[r].first - all[r - 1].first > 1e-5;
+      if (clear_after && clear_before) {
         EXPECT_EQ((*result)[r].word, model.words()[all[r].second]) << "rank " << r;
       }
     }
