@@ -30,7 +30,7 @@ struct AnalogyQuestions {
 Expected<AnalogyQuestions> read_analogy_questions(const std::filesystem::path& path);
 
 struct AnalogyEvalOptions {
-  std::size_t max_vocab = 30000;  // candidates and known words: the first max_vocab words (0 = all); word2vec's
+  std::size_t max_vocab = 30000;  // only the first max_vocab words count (0 = all): word2vec's threshold
   AnalogyMethod method = AnalogyMethod::k3CosAdd;
   bool lowercase = true;  // lowercase the questions ("Athens Greece") before lookup
   int threads = 1;        // threads started for the scan (the caller decides; 1 = calling thread only)
