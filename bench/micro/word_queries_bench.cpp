@@ -76,3 +76,4 @@ BENCHMARK(BM_AnalogyEval)->ArgsProduct({{0, 1}, {1, 2}})->ArgNames({"cosmul", "t
 
 }  // namespace
 }  // namespace semspace
+BENCHMARK_MAIN();
