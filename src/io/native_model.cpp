@@ -123,6 +123,7 @@ Expected<WordVectors> parse(std::span<const std::byte> data, std::string_view na
   std::unordered_map<std::string_view, std::uint64_t> seen;
   seen.reserve(static_cast<std::size_t>(header.vocab_size));
   for (std::uint64_t i = 0; i < header.vocab_size; ++i) {
+    const std::size_t record_offset = reader.offset();
     auto length = reader.read<std::uint32_t>("a vocabulary word length");
     if (!length) return tl::unexpected(length.error());
     auto bytes = reader.take(*length, "a vocabulary word");
@@ -130,8 +131,8 @@ Expected<WordVectors> parse(std::span<const std::byte> data, std::string_view na
     std::string_view word(reinterpret_cast<const char*>(bytes->data()), bytes->size());
     auto [it, inserted] = seen.emplace(word, i + 1);
     if (!inserted) {
-      return reader.corrupt(fmt::format("duplicate word \"{}\" (word #{}, first #{})", display_token(word), i + 1,
-                                        it->second));
+      return corrupt(name, fmt::format("at byte {}: duplicate word \"{}\" (word #{}, first #{})", record_offset,
+                                       display_token(word), i + 1, it->second));
     }
     words.emplace_back(word);
   }
