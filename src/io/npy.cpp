@@ -176,16 +176,15 @@ Expected<std::uint64_t> check_layout(const NpyHeader& header, std::span<const st
   }
   std::uint64_t elements = 1;
   std::uint64_t bytes = 0;
-  for (std::uint64_t dim : header.shape) {
-    if (!checked_mul(elements, dim, elements)) elements = UINT64_MAX;
-  }
+  bool representable = true;
+  for (std::uint64_t dim : header.shape) representable = representable && checked_mul(elements, dim, elements);
+  representable = representable && checked_mul(elements, element_size, bytes);
   const std::size_t available = data.size() - header.data_offset;
-  if (!checked_mul(elements, element_size, bytes) || bytes != available) {
+  if (!representable || bytes != available) {
     return make_error(ErrorCode::kCorrupt,
                       fmt::format("{}: shape ({}) needs {} data bytes but the file has {} after the header", name,
                                   fmt::join(header.shape, ", "),
-                                  bytes == 0 && elements != 0 ? std::string("too many") : fmt::format("{}", bytes),
-                                  available));
+                                  representable ? fmt::format("{}", bytes) : std::string("more than 2^64"), available));
   }
   return elements;
 }
