@@ -225,7 +225,7 @@ void register_collection(CLI::App& app, int& exit_code) {
         Matrix encoded = encode_texts(*model, texts, true, component);
         query.assign(encoded.row(0).begin(), encoded.row(0).end());
       } else {
-        auto matrix = io::read_npy(f->vector);
+        auto matrix = io::read_npy_matrix(f->vector);
         if (!matrix) return void(exit_code = report(matrix.error()));
         if (matrix->rows() != 1) {
           return void(exit_code = report(Error{ErrorCode::kInvalidArgument,

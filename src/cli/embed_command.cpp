@@ -33,7 +33,7 @@ void register_embed(CLI::App& app, int& exit_code) {
     std::vector<float> component;
     Matrix vectors = encode_texts(*model, texts, f->pooling == "sif", component);
     if (!f->output.empty()) {
-      if (auto written = io::write_npy(f->output, vectors); !written) exit_code = report(written.error());
+      if (auto written = io::write_npy(vectors.view(), f->output); !written) exit_code = report(written.error());
       return;
     }
     std::string row;

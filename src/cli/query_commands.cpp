@@ -10,7 +10,7 @@
 namespace semspace::cli {
 namespace {
 
-void print_neighbors(const std::vector<analysis::Neighbor>& neighbors, bool json, const char* key) {
+void print_neighbors(const std::vector<Neighbor>& neighbors, bool json, const char* key) {
   if (json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& n : neighbors) list.push_back({{"word", n.word}, {"score", n.score}});
@@ -38,7 +38,7 @@ void register_queries(CLI::App& app, int& exit_code) {
     cmd->callback([f, &exit_code] {
       auto model = load_model(f->model);
       if (!model) return void(exit_code = report(model.error()));
-      auto score = analysis::similarity(*model, f->a, f->b);
+      auto score = similarity(*model, f->a, f->b);
       if (!score) return void(exit_code = report(score.error()));
       if (f->json) {
         print_json({{"word1", f->a}, {"word2", f->b}, {"similarity", *score}});
@@ -63,7 +63,7 @@ void register_queries(CLI::App& app, int& exit_code) {
     cmd->callback([f, &exit_code] {
       auto model = load_model(f->model);
       if (!model) return void(exit_code = report(model.error()));
-      auto neighbors = analysis::nearest_neighbors(*model, f->word, f->k);
+      auto neighbors = nearest_neighbors(*model, f->word, f->k);
       if (!neighbors) return void(exit_code = report(neighbors.error()));
       print_neighbors(*neighbors, f->json, "neighbors");
     });
@@ -88,8 +88,8 @@ void register_queries(CLI::App& app, int& exit_code) {
     cmd->callback([f, &exit_code] {
       auto model = load_model(f->model);
       if (!model) return void(exit_code = report(model.error()));
-      auto method = f->method == "3cosmul" ? analysis::AnalogyMethod::k3CosMul : analysis::AnalogyMethod::k3CosAdd;
-      auto answers = analysis::analogy(*model, f->a, f->b, f->c, f->k, method);
+      auto method = f->method == "3cosmul" ? AnalogyMethod::k3CosMul : AnalogyMethod::k3CosAdd;
+      auto answers = analogy(*model, f->a, f->b, f->c, f->k, method);
       if (!answers) return void(exit_code = report(answers.error()));
       print_neighbors(*answers, f->json, "answers");
     });

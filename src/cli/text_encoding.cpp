@@ -17,8 +17,8 @@ Matrix encode_texts(const WordVectors& model, std::span<const std::string> texts
   SentenceEncoder encoder(model, options);
   Matrix vectors = encoder.encode(texts, tokenize);
   if (sif) {
-    if (component.empty() && vectors.rows() >= 2) component = encoder.fit_common_component(vectors);
-    if (!component.empty()) encoder.remove_common_component(vectors, component);
+    if (component.empty() && vectors.rows() >= 2) component = fit_common_component(vectors);
+    if (!component.empty()) remove_common_component(vectors, component);
   }
   return vectors;
 }

@@ -123,7 +123,12 @@ INSTANTIATE_TEST_SUITE_P(Variants, PlantedStructure,
                                          Variant{Word2VecArchitecture::kSkipGram, true, 1},
                                          Variant{Word2VecArchitecture::kCbow, false, 1},
                                          Variant{Word2VecArchitecture::kCbow, true, 2},
-                                         Variant{Word2VecArchitecture::kSkipGram, true, 2}));
+                                         Variant{Word2VecArchitecture::kSkipGram, true, 2}),
+                         [](const testing::TestParamInfo<Variant>& info) {
+                           const Variant& v = info.param;
+                           return std::string(v.architecture == Word2VecArchitecture::kSkipGram ? "SkipGram" : "Cbow") +
+                                  (v.subwords ? "Subwords" : "Words") + std::to_string(v.threads) + "Threads";
+                         });
 
 TEST(Word2VecTrainer, OneThreadAndSameSeedIsBitIdentical) {
   PlantedCorpus corpus("determinism", 800);
