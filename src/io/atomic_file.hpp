@@ -12,7 +12,7 @@
 
 namespace semspace::io {
 
-/// Buffered writer of one new file. Move-only. Destroying it without commit() removes the temporary file and
+/// Buffered writer of one new file. Move-only; not thread-safe (one writer per thread). Destroying it without commit() removes the temporary file and
 /// leaves <path> untouched. Errors name the file and the failing system call.
 class AtomicFileWriter {
  public:

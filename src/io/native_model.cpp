@@ -174,6 +174,11 @@ Expected<WordVectors> read_native_model(const std::filesystem::path& path) {
   return parse((*file)->bytes(), path.string(), *file);
 }
 
+Expected<WordVectors> read_native_model(std::shared_ptr<core::MappedFile> file, std::string_view name) {
+  SEMSPACE_CHECK(file != nullptr, "read_native_model given no file for {}", name);
+  return parse(file->bytes(), name, file);
+}
+
 Expected<WordVectors> read_native_model(std::span<const std::byte> data, std::string_view name) {
   return parse(data, name, nullptr);
 }

@@ -20,6 +20,8 @@ bool has_native_magic(std::span<const std::byte> data) noexcept;
 
 /// Maps `path` and parses it; the input matrix wraps the mapping (no copy), which stays alive with the result.
 Expected<WordVectors> read_native_model(const std::filesystem::path& path);
+/// The same on a file already mapped (named `name` in messages); the result shares ownership of `file`.
+Expected<WordVectors> read_native_model(std::shared_ptr<core::MappedFile> file, std::string_view name);
 /// Parses bytes in memory; the matrix is copied. Errors (kCorrupt): bad magic, sizes that disagree with the
 /// file size, checksum mismatch, malformed vocabulary, duplicate words, non-finite values; kUnsupported: other
 /// versions or unknown flags.

@@ -152,7 +152,7 @@ Expected<WordVectors> read_word_vectors(const std::filesystem::path& path, std::
     chosen = *detected;
   }
   // Native files keep their matrix inside the mapping; other formats parse from it and let it go.
-  if (chosen == VectorFormat::kNative) return read_native_model(path);
+  if (chosen == VectorFormat::kNative) return read_native_model(*file, path.string());
   return read_as(bytes, path.string(), chosen);
 }
 
