@@ -17,6 +17,10 @@ struct WordVectors::Lazy {
 
 namespace {
 
+// fastText's end-of-sentence token has no character n-grams (Dictionary::initNgrams skips it), so its
+// vector is its own row; models read from fastText .bin files contain it.
+constexpr std::string_view kFastTextEos = "</s>";
+
 void add_row(std::span<float> dst, std::span<const float> src) {
   for (std::size_t i = 0; i < dst.size(); ++i) dst[i] += src[i];
 }
@@ -50,7 +54,7 @@ WordVectors::WordVectors(std::vector<std::string> words, std::vector<std::uint64
       auto row = words_matrix_.row(i);
       add_row(row, input_.row(i));
       buckets.clear();
-      append_subword_buckets(words_[i], subwords_, buckets);
+      if (words_[i] != kFastTextEos) append_subword_buckets(words_[i], subwords_, buckets);
       for (std::uint32_t b : buckets) add_row(row, input_.row(words_.size() + b));
       scale(row, 1.0f / static_cast<float>(1 + buckets.size()));
     }
