@@ -1,16 +1,15 @@
 #!/usr/bin/perl
 # GCIDE (dictd format) -> plain text.
-#   gcide.pl INDEX DICT_TEXT CORPUS_OUT DEFS_OUT
+#   gcide.pl INDEX DICT_TEXT CORPUS_OUT
 # INDEX is gcide.index (headword, base64 offset, base64 length); DICT_TEXT is the
 # decompressed gcide.dict.dz. Entries are cut at the index offsets, so the licence
 # preamble and the 00-database-* pseudo entries are skipped without guessing.
 # CORPUS_OUT: one line per entry, "Headword: definitions, notes and quotations".
-# DEFS_OUT:   "headword<TAB>first definition" for the first entry of each headword.
 use strict;
 use warnings;
 
-my ($index_path, $dict_path, $corpus_path, $defs_path) = @ARGV;
-die "usage: gcide.pl INDEX DICT_TEXT CORPUS_OUT DEFS_OUT\n" unless defined $defs_path;
+my ($index_path, $dict_path, $corpus_path) = @ARGV;
+die "usage: gcide.pl INDEX DICT_TEXT CORPUS_OUT\n" unless defined $corpus_path;
 
 my %b64;
 { my $i = 0; $b64{$_} = $i++ for ('A' .. 'Z', 'a' .. 'z', '0' .. '9', '+', '/'); }
@@ -80,8 +79,6 @@ sub clean_paragraph {
 }
 
 open my $corpus, '>', $corpus_path or die "gcide.pl: cannot write $corpus_path: $!\n";
-open my $defs, '>', $defs_path or die "gcide.pl: cannot write $defs_path: $!\n";
-my %seen_head;
 for my $off (sort { $a <=> $b } keys %length_at) {
   my $entry = clean_chars(substr($dict, $off, $length_at{$off}));
   $entry =~ s/^\s+//;
@@ -92,7 +89,7 @@ for my $off (sort { $a <=> $b } keys %length_at) {
   $head =~ s/"|`|\*//g;
   my $body = strip_markup(substr($entry, length($head) > 0 ? index($entry, $head) + length($head) : 0));
   $body =~ s/^[^\n]*//;                                     # rest of the headword line: part of speech
-  my (@paras, $first_def);
+  my @paras;
   for my $raw (split /\n[ \t]*\n/, $body) {
     my ($indent) = $raw =~ /^\n*( *)\S/;
     next unless defined $indent;
@@ -100,13 +97,8 @@ for my $off (sort { $a <=> $b } keys %length_at) {
     my $text = clean_paragraph($raw);
     next if $text eq '';
     push @paras, $text;
-    $first_def //= $text if !$is_quote && $raw !~ /^\s*(?:Syn|Note|Usage):/;
   }
   next unless @paras && $head ne '' && $head !~ /^00-?(?:database|gcide)/i;
   print $corpus "$head: ", join(' ', @paras), "\n";
-  my $key = lc $head;
-  next if !defined $first_def || $seen_head{$key}++;
-  print $defs "$key\t$first_def\n";
 }
 close $corpus or die "gcide.pl: write failed for $corpus_path: $!\n";
-close $defs or die "gcide.pl: write failed for $defs_path: $!\n";

@@ -1,18 +1,17 @@
 #!/usr/bin/perl
 # WordNet 3.0 -> corpus lines and demo-collection entries.
-#   wordnet.pl WORDNET_DIR CORPUS_OUT ENTRIES_OUT [GCIDE_DEFS]
+#   wordnet.pl WORDNET_DIR CORPUS_OUT ENTRIES_OUT
 # CORPUS_OUT:  one line per synset of data.{noun,verb,adj,adv}: "lemma, lemma: gloss".
 #              The lemmas are kept so that a headword co-occurs with its definition.
-# ENTRIES_OUT: JSON Lines {"id", "text", "metadata": {"definition", "source", "pos"}}, one per
-#              lemma of index.{noun,verb,adj} (in that order) using its first, most frequent
-#              sense; then GCIDE headwords WordNet lacks (GCIDE_DEFS: "headword<TAB>definition").
-#              ids are unique ignoring case; the first occurrence wins.
+# ENTRIES_OUT: JSON Lines {"id", "text", "metadata": {"definition", "kind_of", "source", "pos"}}, one
+#              per noun lemma of index.noun using its first, most frequent sense; the text adds the
+#              definitions of senses 2-3 and the hypernym chain. ids are unique ignoring case.
 use strict;
 use warnings;
 use List::Util qw(min);
 
-my ($wn, $corpus_path, $entries_path, $gcide_defs) = @ARGV;
-die "usage: wordnet.pl WORDNET_DIR CORPUS_OUT ENTRIES_OUT [GCIDE_DEFS]\n" unless defined $entries_path;
+my ($wn, $corpus_path, $entries_path) = @ARGV;
+die "usage: wordnet.pl WORDNET_DIR CORPUS_OUT ENTRIES_OUT\n" unless defined $entries_path;
 
 sub json_string {
   my ($s) = @_;
@@ -21,11 +20,11 @@ sub json_string {
   return qq("$s");
 }
 sub entry_json {
-  my ($id, $text, $definition, $source, $pos) = @_;
-  my $pos_json = defined $pos ? q(, "pos": ) . json_string($pos) : q();
+  my ($id, $text, $definition, $source, $pos, $kind_of) = @_;
+  my $kind_json = defined $kind_of ? q(, "kind_of": ) . json_string($kind_of) : q();
   return q({"id": ) . json_string($id) . q(, "text": ) . json_string($text)
-       . q(, "metadata": {"definition": ) . json_string($definition)
-       . q(, "source": ) . json_string($source) . $pos_json . "}}\n";
+       . q(, "metadata": {"definition": ) . json_string($definition) . $kind_json
+       . q(, "source": ) . json_string($source) . q(, "pos": ) . json_string($pos) . "}}\n";
 }
 # "definition; \"example\"; \"example\"" -> the definition part.
 sub definition_of {
@@ -54,7 +53,14 @@ for my $pos (qw(noun verb adj adv)) {
       $w =~ tr/_/ /;
       push @words, $w;
     }
-    $synsets{$pos}{$f[0]} = [\@words, $gloss];
+    # Hypernym pointers ("@", "@i" for instances) of the synset, for the "is a kind of" chain below.
+    my $pointer_at = 4 + 2 * $count;
+    my @hypernyms;
+    for my $i (0 .. $f[$pointer_at] - 1) {
+      my ($symbol, $offset) = @f[$pointer_at + 1 + 4 * $i, $pointer_at + 2 + 4 * $i];
+      push @hypernyms, $offset if $symbol eq '@' || $symbol eq '@i';
+    }
+    $synsets{$pos}{$f[0]} = [\@words, $gloss, \@hypernyms];
     print $corpus join(', ', @words), ": $gloss\n";
   }
   close $fh;
@@ -63,7 +69,27 @@ close $corpus or die "wordnet.pl: write failed for $corpus_path: $!\n";
 
 open my $out, '>', $entries_path or die "wordnet.pl: cannot write $entries_path: $!\n";
 my %taken;
-for my $pos (qw(noun adj verb)) {
+# The names of a synset's hypernyms, `levels` steps up ("muesli" -> breakfast food; food, solid food; ...).
+sub kind_of {
+  my ($pos, $synset, $levels) = @_;
+  my (@names, %seen);
+  my @frontier = @{ $synset->[2] };
+  for (1 .. $levels) {
+    my @next;
+    for my $offset (@frontier) {
+      next if $seen{$offset}++;
+      my $parent = $synsets{$pos}{$offset} or next;
+      my @words = @{ $parent->[0] };
+      push @names, @words[0 .. min(1, $#words)];
+      push @next, @{ $parent->[2] };
+    }
+    @frontier = @next;
+  }
+  return @names;
+}
+
+# The demo collection holds nouns: the things one searches a dictionary for.
+for my $pos (qw(noun)) {
   my $path = "$wn/index.$pos";
   open my $fh, '<', $path or die "wordnet.pl: cannot read $path: $!\n";
   while (my $line = <$fh>) {
@@ -83,23 +109,15 @@ for my $pos (qw(noun adj verb)) {
     # Embedding text: the first sense with its examples, then the definitions of senses 2 and 3,
     # so that a lemma whose sense 1 is narrow (queen: the insect; cereal: the grass) still
     # lands near its everyday meaning. metadata.definition is sense 1 only.
+    # The hypernym chain (four steps) says what kind of thing it is, which a gloss often leaves implicit:
+    # muesli's gloss never says "breakfast", its hypernym does.
+    my @kinds = kind_of($pos, $synset, 4);
     my $text = join('; ', $synset->[1], map { definition_of($_->[1]) } @senses[1 .. min(2, $#senses)]);
-    print $out entry_json($id, $text, definition_of($synset->[1]), 'wordnet', $pos);
+    # The nearest kind is named once more at the end: it is the most telling word of the chain.
+    $text .= '; a kind of ' . join(', ', @kinds) . "; $kinds[0]" if @kinds;
+    print $out entry_json($id, $text, definition_of($synset->[1]), 'wordnet', $pos, $kinds[0]);
   }
   close $fh;
 }
 
-if (defined $gcide_defs) {
-  open my $fh, '<', $gcide_defs or die "wordnet.pl: cannot read $gcide_defs: $!\n";
-  while (my $line = <$fh>) {
-    chomp $line;
-    my ($head, $def) = split /\t/, $line, 2;
-    next unless defined $def && $head =~ /^[a-z][a-z0-9 '.-]*$/;
-    next if $def =~ /^(?:See|Same as|Alt\. of|Plural of|pl\. of|imp\. (?:&|of)|p\. p\.|p\. pr\.|Obs\.)\b/i
-         && split(' ', $def) <= 6;                          # bare cross references
-    next if $taken{$head}++;
-    print $out entry_json($head, $def, $def, "gcide");
-  }
-  close $fh;
-}
 close $out or die "wordnet.pl: write failed for $entries_path: $!\n";

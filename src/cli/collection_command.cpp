@@ -24,14 +24,14 @@ Expected<store::CollectionStore> open_store(const std::string& db) {
 // Text points of one batch: encoded with the collection's model; the SIF component is fitted on the first batch
 // that has text and then kept with the collection so later documents and queries share it.
 Status encode_pending(store::CollectionStore& db, const std::string& name, const WordVectors& model,
-                      std::vector<store::Point>& points, std::vector<std::size_t>& text_rows,
-                      std::vector<std::string>& texts) {
+                      const TextEncoding& encoding, std::vector<store::Point>& points,
+                      std::vector<std::size_t>& text_rows, std::vector<std::string>& texts) {
   if (texts.empty()) return {};
   auto stored = db.get_array(name, kSifComponentKey);
   if (!stored) return tl::unexpected(stored.error());
   std::vector<float> component = stored->value_or(std::vector<float>{});
   const bool had_component = !component.empty();
-  Matrix vectors = encode_texts(model, texts, true, component);
+  Matrix vectors = encode_texts(model, texts, encoding, component);
   if (!had_component && !component.empty()) {
     if (auto ok = db.put_array(name, kSifComponentKey, component); !ok) return ok;
   }
@@ -52,7 +52,8 @@ void register_collection(CLI::App& app, int& exit_code) {
 
   {
     struct Flags {
-      std::string name, metric = "cosine", model, db;
+      std::string name, metric = "cosine", model, db, pooling = "sif";
+      double sif_a = TextEncoding{}.sif_a;
       int dim = 0;
       bool json = false;
     };
@@ -63,11 +64,19 @@ void register_collection(CLI::App& app, int& exit_code) {
     cmd->add_option("--metric", f->metric, "cosine, l2 or dot")->check(CLI::IsMember({"cosine", "l2", "dot"}))
         ->capture_default_str();
     cmd->add_option("--model", f->model, "Model that encodes text for this collection ('default' or a path)");
+    cmd->add_option("--pooling", f->pooling, "How text becomes a vector: sif or mean")
+        ->check(CLI::IsMember({"sif", "mean"}))
+        ->capture_default_str();
+    cmd->add_option("--sif-a", f->sif_a, "SIF weight parameter a: weight = a / (a + p(word))")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--db", f->db, "Database file (default $SEMSPACE_HOME/collections.db)");
     cmd->add_flag("--json", f->json, "Print one JSON object");
     cmd->callback([f, &exit_code] {
       store::CollectionInfo info{.name = f->name, .dim = f->dim, .metric = f->metric, .model = f->model,
-                                 .fingerprint = "", .count = 0};
+                                 .fingerprint = "",
+                                 .encoder = TextEncoding{.sif = f->pooling == "sif", .sif_a = f->sif_a}.to_json(),
+                                 .count = 0};
       if (!f->model.empty()) {
         auto model = load_model(f->model);
         if (!model) return void(exit_code = report(model.error()));
@@ -83,7 +92,10 @@ void register_collection(CLI::App& app, int& exit_code) {
       auto db = open_store(f->db);
       if (!db) return void(exit_code = report(db.error()));
       if (auto ok = db->create(info); !ok) return void(exit_code = report(ok.error()));
-      if (f->json) print_json({{"name", info.name}, {"dim", info.dim}, {"metric", info.metric}, {"model", info.model}});
+      if (f->json) {
+        print_json({{"name", info.name}, {"dim", info.dim}, {"metric", info.metric}, {"model", info.model},
+                    {"encoder", nlohmann::json::parse(info.encoder)}});
+      }
     });
   }
 
@@ -103,6 +115,8 @@ void register_collection(CLI::App& app, int& exit_code) {
       if (!db) return void(exit_code = report(db.error()));
       auto info = db->info(f->name);
       if (!info) return void(exit_code = report(info.error()));
+      auto encoding = TextEncoding::from_json(info->encoder);
+      if (!encoding) return void(exit_code = report(encoding.error()));
       std::optional<WordVectors> model;
       auto reader = LineReader::open(f->input);
       if (!reader) return void(exit_code = report(reader.error()));
@@ -111,7 +125,7 @@ void register_collection(CLI::App& app, int& exit_code) {
       std::vector<std::string> texts;
       std::uint64_t total = 0;
       auto flush = [&]() -> Status {
-        if (auto ok = encode_pending(*db, f->name, *model, points, text_rows, texts); !ok) return ok;
+        if (auto ok = encode_pending(*db, f->name, *model, *encoding, points, text_rows, texts); !ok) return ok;
         if (auto ok = db->upsert(f->name, points); !ok) return ok;
         total += points.size();
         points.clear();
@@ -221,8 +235,10 @@ void register_collection(CLI::App& app, int& exit_code) {
         auto stored = db->get_array(f->name, kSifComponentKey);
         if (!stored) return void(exit_code = report(stored.error()));
         std::vector<float> component = stored->value_or(std::vector<float>{});
+        auto encoding = TextEncoding::from_json(info->encoder);
+        if (!encoding) return void(exit_code = report(encoding.error()));
         std::vector<std::string> texts{f->text};
-        Matrix encoded = encode_texts(*model, texts, true, component);
+        Matrix encoded = encode_texts(*model, texts, *encoding, component);
         query.assign(encoded.row(0).begin(), encoded.row(0).end());
       } else {
         auto matrix = io::read_npy_matrix(f->vector);
@@ -272,8 +288,13 @@ void register_collection(CLI::App& app, int& exit_code) {
       if (!db) return void(exit_code = report(db.error()));
       auto info = db->info(f->name);
       if (!info) return void(exit_code = report(info.error()));
-      nlohmann::json json{{"name", info->name}, {"dim", info->dim}, {"metric", info->metric},
-                          {"model", info->model}, {"fingerprint", info->fingerprint}, {"count", info->count}};
+      nlohmann::json json{{"name", info->name},
+                          {"dim", info->dim},
+                          {"metric", info->metric},
+                          {"model", info->model},
+                          {"fingerprint", info->fingerprint},
+                          {"encoder", nlohmann::json::parse(info->encoder, nullptr, false)},
+                          {"count", info->count}};
       if (f->json) {
         print_json(json);
       } else {

@@ -14,6 +14,7 @@ namespace semspace::cli {
 void register_embed(CLI::App& app, int& exit_code) {
   struct Flags {
     std::string model = "default", pooling = "sif", output;
+    double sif_a = TextEncoding{}.sif_a;
   };
   auto f = std::make_shared<Flags>();
   auto* cmd = app.add_subcommand("embed", "Sentence/document vectors for each line of stdin");
@@ -21,6 +22,9 @@ void register_embed(CLI::App& app, int& exit_code) {
   cmd->add_option("--pooling", f->pooling, "sif (frequency-weighted, common component removed) or mean")
       ->check(CLI::IsMember({"sif", "mean"}))
       ->capture_default_str();
+  cmd->add_option("--sif-a", f->sif_a, "SIF weight parameter a: weight = a / (a + p(word))")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--output", f->output, "Write a float32 .npy matrix (rows = input lines) instead of text");
   cmd->callback([f, &exit_code] {
     auto model = load_model(f->model);
@@ -31,7 +35,7 @@ void register_embed(CLI::App& app, int& exit_code) {
       texts.push_back(std::move(line));
     }
     std::vector<float> component;
-    Matrix vectors = encode_texts(*model, texts, f->pooling == "sif", component);
+    Matrix vectors = encode_texts(*model, texts, TextEncoding{.sif = f->pooling == "sif", .sif_a = f->sif_a}, component);
     if (!f->output.empty()) {
       if (auto written = io::write_npy(vectors.view(), f->output); !written) exit_code = report(written.error());
       return;

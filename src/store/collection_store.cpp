@@ -26,7 +26,8 @@ constexpr const char* kSchema = R"sql(
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
 CREATE TABLE IF NOT EXISTS collections (
-  name TEXT PRIMARY KEY, dim INTEGER NOT NULL, metric TEXT NOT NULL, model TEXT NOT NULL, fingerprint TEXT NOT NULL);
+  name TEXT PRIMARY KEY, dim INTEGER NOT NULL, metric TEXT NOT NULL, model TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  encoder TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE IF NOT EXISTS points (
   collection TEXT NOT NULL, id TEXT NOT NULL, vector BLOB NOT NULL, metadata TEXT NOT NULL,
   PRIMARY KEY (collection, id)) WITHOUT ROWID;
@@ -75,6 +76,14 @@ Expected<CollectionStore> CollectionStore::open(const std::filesystem::path& pat
   if (rc != SQLITE_OK) return impl->fail("cannot open database");
   sqlite3_busy_timeout(raw, 5000);
   if (auto ok = impl->exec(kSchema); !ok) return tl::unexpected(ok.error());
+  // Databases made before collections recorded their text encoder get the column with its default.
+  auto has_encoder = impl->prepare("SELECT 1 FROM pragma_table_info('collections') WHERE name = 'encoder'");
+  if (!has_encoder) return tl::unexpected(has_encoder.error());
+  if (sqlite3_step(has_encoder->get()) != SQLITE_ROW) {
+    if (auto ok = impl->exec("ALTER TABLE collections ADD COLUMN encoder TEXT NOT NULL DEFAULT '{}';"); !ok) {
+      return tl::unexpected(ok.error());
+    }
+  }
   return CollectionStore(std::move(impl));
 }
 
@@ -91,20 +100,21 @@ Status CollectionStore::create(const CollectionInfo& info) {
   }
   auto existing = this->info(info.name);
   if (existing) return make_error(ErrorCode::kInvalidArgument, fmt::format("collection '{}' already exists", info.name));
-  auto stmt = impl_->prepare("INSERT INTO collections(name, dim, metric, model, fingerprint) VALUES (?, ?, ?, ?, ?)");
+  auto stmt = impl_->prepare("INSERT INTO collections(name, dim, metric, model, fingerprint, encoder) VALUES (?, ?, ?, ?, ?, ?)");
   if (!stmt) return tl::unexpected(stmt.error());
   sqlite3_bind_text(stmt->get(), 1, info.name.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int(stmt->get(), 2, info.dim);
   sqlite3_bind_text(stmt->get(), 3, info.metric.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(stmt->get(), 4, info.model.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(stmt->get(), 5, info.fingerprint.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt->get(), 6, info.encoder.c_str(), -1, SQLITE_TRANSIENT);
   if (sqlite3_step(stmt->get()) != SQLITE_DONE) return impl_->fail("cannot create collection");
   return {};
 }
 
 Expected<CollectionInfo> CollectionStore::info(const std::string& name) {
   auto stmt = impl_->prepare(
-      "SELECT dim, metric, model, fingerprint, (SELECT count(*) FROM points WHERE collection = ?1) "
+      "SELECT dim, metric, model, fingerprint, (SELECT count(*) FROM points WHERE collection = ?1), encoder "
       "FROM collections WHERE name = ?1");
   if (!stmt) return tl::unexpected(stmt.error());
   sqlite3_bind_text(stmt->get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
@@ -120,6 +130,7 @@ Expected<CollectionInfo> CollectionStore::info(const std::string& name) {
   out.model = reinterpret_cast<const char*>(sqlite3_column_text(stmt->get(), 2));
   out.fingerprint = reinterpret_cast<const char*>(sqlite3_column_text(stmt->get(), 3));
   out.count = static_cast<std::uint64_t>(sqlite3_column_int64(stmt->get(), 4));
+  out.encoder = reinterpret_cast<const char*>(sqlite3_column_text(stmt->get(), 5));
   return out;
 }
 

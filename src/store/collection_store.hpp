@@ -20,6 +20,7 @@ struct CollectionInfo {
   std::string metric = "cosine";  // cosine | dot | l2
   std::string model;              // how text is encoded into this space ("" = vectors only)
   std::string fingerprint;        // the encoder's fingerprint; vectors of other spaces are refused
+  std::string encoder = "{}";     // JSON settings of the text encoder (pooling, SIF a), kept with the data
   std::uint64_t count = 0;
 };
 
