@@ -21,7 +21,7 @@ constexpr std::size_t kDim = 100;
 
 std::filesystem::path questions_path() {
   const char* data = std::getenv("SEMSPACE_DATA");
-  return std::filesystem::path(data != nullptr ? data : "/work/shared/data") / "analogy" / "questions-words.txt";
+  return std::filesystem::path(data != nullptr ? data : SEMSPACE_SOURCE_DIR "/../shared/data") / "analogy" / "questions-words.txt";
 }
 
 // The question words (lowercased) first, so every question is inside a 30k restriction, then filler words.

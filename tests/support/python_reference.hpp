@@ -1,6 +1,8 @@
 // Runs an independent numpy reference script (tests/reference/*.py) and reads back what it prints.
 #pragma once
 
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -15,8 +17,10 @@ inline std::filesystem::path reference_script(const std::string& name) {
 }
 
 /// A fresh directory under the build tree for one test's files.
+/// A fresh directory per process: ctest runs each test in its own process, several at a time, so a
+/// directory shared by name would be removed under a neighbour's feet.
 inline std::filesystem::path scratch_dir(const std::string& name) {
-  auto dir = std::filesystem::path(SEMSPACE_BINARY_DIR) / "test_scratch" / name;
+  auto dir = std::filesystem::path(SEMSPACE_BINARY_DIR) / "test_scratch" / (name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

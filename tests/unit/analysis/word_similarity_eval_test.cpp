@@ -84,7 +84,7 @@ TEST_F(WordSimilarityTest, SubwordModelScoresUnknownWords) {
 
 // The published files in shared/data (not copied into the repository): every one must parse completely.
 TEST(WordSimilaritySharedData, AllFilesParse) {
-  const std::filesystem::path dir = "/work/shared/data/word_similarity";
+  const std::filesystem::path dir = std::filesystem::path(SEMSPACE_SOURCE_DIR) / ".." / "shared" / "data" / "word_similarity";
   if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " not present";
   const std::vector<std::pair<std::string, std::size_t>> expected = {
       {"wordsim353.tsv", 353},   {"EN-WS-353-ALL.txt", 353}, {"EN-WS-353-SIM.txt", 203}, {"EN-WS-353-REL.txt", 252},
