@@ -204,3 +204,4 @@ fmt3() { [[ -n ${1:-} && $1 != NaN ]] && printf '%.3f' "$1" || echo n/a; }
   done
 } | tee "$report"
 log "wrote $report"
+"$repo/bench/update_results.sh"
