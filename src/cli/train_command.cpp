@@ -29,6 +29,9 @@ void register_train(CLI::App& app, int& exit_code) {
   cmd->add_option("--dim", o.dim, "Vector dimension")->capture_default_str();
   cmd->add_option("--window", o.window, "Maximum context distance")->capture_default_str();
   cmd->add_option("--neg", o.negatives, "Negative samples per positive")->capture_default_str();
+  cmd->add_option("--neg-power", o.neg_power,
+                  "Negatives drawn by count^P; 0 = 0.5 with subwords (fastText), 0.75 without (word2vec)")
+      ->capture_default_str();
   cmd->add_option("--epochs", o.epochs, "Passes over the corpus")->capture_default_str();
   cmd->add_option("--min-count", o.min_count, "Drop words seen fewer times")->capture_default_str();
   cmd->add_option("--max-vocab", o.max_vocab, "Keep at most this many words (0 = all)")->capture_default_str();

@@ -265,6 +265,7 @@ Status Word2VecOptions::validate() const {
   if (epochs < 1 || epochs > 10000) return bad(fmt::format("--epochs must be in 1..10000, got {}", epochs));
   if (min_count < 1) return bad("--min-count must be at least 1");
   if (!(sample >= 0 && sample < 1)) return bad(fmt::format("--sample must be in [0, 1), got {}", sample));
+  if (!(neg_power >= 0 && neg_power <= 2)) return bad(fmt::format("--neg-power must be in [0, 2], got {}", neg_power));
   if (!(lr > 0 && lr < 10)) return bad(fmt::format("--lr must be in (0, 10), got {}", lr));
   if (threads < 1 || threads > 1024) return bad(fmt::format("--threads must be in 1..1024, got {}", threads));
   if (subwords.enabled()) {
@@ -326,7 +327,7 @@ WordVectors train_word2vec(const TokenStream& corpus, const Word2VecOptions& opt
     });
   }
 
-  NegativeSampler sampler(vocab.counts(), 0.75);
+  NegativeSampler sampler(vocab.counts(), options.effective_neg_power());
   s.negatives = &sampler;
   const std::uint64_t corpus_words = corpus.stats().kept_tokens;
   s.total_words = std::max<std::uint64_t>(1, corpus_words * static_cast<std::uint64_t>(options.epochs));

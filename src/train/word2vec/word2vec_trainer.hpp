@@ -26,6 +26,10 @@ struct Word2VecOptions {
   int dim = 100;
   int window = 5;     // maximum distance; each position draws its window uniformly from 1..window
   int negatives = 5;  // negative samples per positive pair
+  // Negatives are drawn with probability proportional to count^power. 0 picks by mode: 0.5 with subwords
+  // (fastText's table), 0.75 without (word2vec's). Measured on the bench corpus, 0.5 lifts subword skip-gram's
+  // analogy accuracy by about a point over 0.75, while plain word2vec does slightly better with 0.75.
+  double neg_power = 0;
   int epochs = 5;
   std::uint64_t min_count = 5;
   std::size_t max_vocab = 0;  // 0 = no limit
@@ -40,6 +44,8 @@ struct Word2VecOptions {
 
   /// kInvalidArgument naming the field when a value is out of range.
   Status validate() const;
+  /// neg_power, or the mode's default when it is 0.
+  double effective_neg_power() const { return neg_power > 0 ? neg_power : (subwords.enabled() ? 0.5 : 0.75); }
 };
 
 /// What a training run did; `to_json()` is what `semspace train` prints.

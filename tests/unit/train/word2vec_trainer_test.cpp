@@ -202,6 +202,21 @@ TEST(Word2VecOptions, RejectsOutOfRangeValuesNamingTheFlag) {
   options = small_options();
   options.sample = -1;
   EXPECT_FALSE(options.validate());
+  options = small_options();
+  options.neg_power = -0.5;
+  status = options.validate();
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message.find("--neg-power"), std::string::npos);
+}
+
+TEST(Word2VecOptions, NegativePowerFollowsTheModeUnlessGiven) {
+  Word2VecOptions options;
+  options.subwords = SubwordOptions{3, 6, 1000};
+  EXPECT_EQ(options.effective_neg_power(), 0.5);  // fastText's table
+  options.subwords.maxn = 0;
+  EXPECT_EQ(options.effective_neg_power(), 0.75);  // word2vec's
+  options.neg_power = 1.0;
+  EXPECT_EQ(options.effective_neg_power(), 1.0);
 }
 
 TEST(NegativeSampler, DrawsUnigramToThreeQuarters) {
