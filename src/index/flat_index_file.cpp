@@ -54,6 +54,7 @@ struct FlatIndexFile {
     std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state_owner(state, &XXH3_freeState);
     XXH3_64bits_reset(state);
     const auto put = [&](const void* data, std::size_t size) -> Status {
+      if (size == 0) return {};  // empty sections may have a null data()
       XXH3_64bits_update(state, data, size);
       return writer->write(std::span(static_cast<const std::byte*>(data), size));
     };
@@ -128,6 +129,7 @@ struct FlatIndexFile {
       index.codec_ = std::move(*codec);
       at += codec_bytes;
     }
+    if (count == 0) return created;  // nothing follows the header (and empty vectors have no data() to copy to)
     index.labels_.resize(count);
     std::memcpy(index.labels_.data(), bytes.data() + at, 8 * count);
     at += 8 * count;
