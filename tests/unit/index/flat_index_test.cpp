@@ -88,7 +88,9 @@ void expect_exact(const SearchResults& results, std::size_t q, std::vector<float
     }
     ASSERT_NE(label, kNoLabel) << "rank " << j;
     ASSERT_TRUE(model.contains(label)) << "returned a label that is not stored: " << label;
-    if (filter) ASSERT_TRUE(filter->contains(label)) << "label " << label << " does not pass the filter";
+    if (filter) {
+      ASSERT_TRUE(filter->contains(label)) << "label " << label << " does not pass the filter";
+    }
     EXPECT_NEAR(score, exact[j].first, tol) << "query " << q << " rank " << j;
     EXPECT_NEAR(exact_score(query, model.at(label), metric), exact[j].first, tol)
         << "query " << q << " rank " << j << " label " << label << " is not among the exact best";
