@@ -33,6 +33,21 @@ std::uint64_t hamming_bits(const std::uint64_t* a, const std::uint64_t* b, std::
 // ---- one query against many rows: out[r] = f(query, rows.row(r)) ----
 void dot_f32_rows(std::span<const float> query, MatrixView rows, std::span<float> out) noexcept;
 void l2sq_f32_rows(std::span<const float> query, MatrixView rows, std::span<float> out) noexcept;
+// Only the rows named by `ids`: out[j] = f(query, rows.row(ids[j])). For filtered scans.
+void dot_f32_ids(std::span<const float> query, MatrixView rows, std::span<const std::uint32_t> ids,
+                 std::span<float> out) noexcept;
+void l2sq_f32_ids(std::span<const float> query, MatrixView rows, std::span<const std::uint32_t> ids,
+                  std::span<float> out) noexcept;
+
+// ---- many queries against many rows (OpenBLAS sgemm, single-threaded: callers split the work) ----
+/// out[q * ld_out + r] = dot(queries.row(q), rows.row(r)); needs queries.cols == rows.cols, ld_out >= rows.rows.
+void dot_f32_gemm(MatrixView queries, MatrixView rows, float* out, std::size_t ld_out) noexcept;
+
+// ---- float weights against uint8 codes (SQ8 scoring; see index/sq8.hpp) ----
+/// sum_i w[i] * code[i]
+float dot_f32_u8(const float* w, const std::uint8_t* code, std::size_t n) noexcept;
+/// sum_i (q[i] - scale[i] * code[i])^2
+float l2sq_f32_u8(const float* q, const float* scale, const std::uint8_t* code, std::size_t n) noexcept;
 
 // ---- conversions ----
 void f32_to_f16(const float* in, std::uint16_t* out, std::size_t n) noexcept;
