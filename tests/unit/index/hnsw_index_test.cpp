@@ -1,0 +1,256 @@
+#include "index/hnsw_index.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <random>
+
+#include "support/python_reference.hpp"
+
+namespace semspace::index {
+namespace {
+
+// Gaussian clusters: the neighbourhood structure of real embeddings, unlike uniform noise.
+Matrix clustered(std::size_t rows, std::size_t dim, std::uint64_t seed, std::size_t clusters = 50) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::mt19937_64 centre_rng(7);  // the same centres for base and queries
+  Matrix centres(clusters, dim);
+  for (std::size_t i = 0; i < centres.size(); ++i) centres.data()[i] = normal(centre_rng);
+  Matrix out(rows, dim);
+  std::uniform_int_distribution<std::size_t> pick(0, clusters - 1);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::size_t c = pick(rng);
+    for (std::size_t d = 0; d < dim; ++d) out.row(r)[d] = centres.row(c)[d] + 0.4f * normal(rng);
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> iota_labels(std::size_t n, std::uint64_t from = 0) {
+  std::vector<std::uint64_t> labels(n);
+  std::iota(labels.begin(), labels.end(), from);
+  return labels;
+}
+
+// Exact top-k in double precision over the rows whose label passes `keep`.
+std::vector<std::vector<std::uint64_t>> brute_force(const Matrix& base, std::span<const std::uint64_t> labels,
+                                                    const Matrix& queries, Metric metric, std::size_t k,
+                                                    const std::function<bool(std::uint64_t)>& keep = {}) {
+  std::vector<std::vector<std::uint64_t>> out(queries.rows());
+  for (std::size_t q = 0; q < queries.rows(); ++q) {
+    std::vector<std::pair<double, std::uint64_t>> scored;
+    for (std::size_t r = 0; r < base.rows(); ++r) {
+      if (keep && !keep(labels[r])) continue;
+      double dot = 0, l2 = 0, nb = 0, nq = 0;
+      for (std::size_t d = 0; d < base.cols(); ++d) {
+        const double a = base.row(r)[d], b = queries.row(q)[d];
+        dot += a * b;
+        l2 += (a - b) * (a - b);
+        nb += a * a;
+        nq += b * b;
+      }
+      const double score = metric == Metric::kL2 ? -l2 : metric == Metric::kDot ? dot : dot / std::sqrt(nb * nq);
+      scored.emplace_back(-score, labels[r]);
+    }
+    const std::size_t n = std::min(k, scored.size());
+    std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(n), scored.end());
+    for (std::size_t i = 0; i < n; ++i) out[q].push_back(scored[i].second);
+  }
+  return out;
+}
+
+double recall(const SearchResults& results, const std::vector<std::vector<std::uint64_t>>& truth) {
+  std::size_t hit = 0, total = 0;
+  for (std::size_t q = 0; q < truth.size(); ++q) {
+    auto got = results.labels_of(q);
+    for (std::uint64_t label : truth[q]) hit += std::find(got.begin(), got.end(), label) != got.end();
+    total += truth[q].size();
+  }
+  return static_cast<double>(hit) / static_cast<double>(total);
+}
+
+constexpr std::size_t kDim = 24;
+constexpr std::size_t kBase = 6000;
+constexpr std::size_t kQueries = 100;
+
+HnswOptions fast_options() { return HnswOptions{.m = 12, .ef_construction = 80}; }
+
+std::unique_ptr<HnswIndex> build(const Matrix& base, Metric metric, int threads = 1,
+                                 HnswOptions options = fast_options()) {
+  auto index = HnswIndex::create(static_cast<int>(base.cols()), metric, options);
+  auto labels = iota_labels(base.rows());
+  EXPECT_TRUE(index->add(labels, base.view(), threads).has_value());
+  return index;
+}
+
+// Random guessing gets k / n = 10 / 6000 of the neighbours; 0.9 cannot pass by chance.
+class HnswRecall : public ::testing::TestWithParam<Metric> {};
+
+TEST_P(HnswRecall, FindsTheExactNeighbours) {
+  const Metric metric = GetParam();
+  Matrix base = clustered(kBase, kDim, 1), queries = clustered(kQueries, kDim, 2);
+  auto index = build(base, metric);
+  EXPECT_EQ(index->size(), kBase);
+  auto truth = brute_force(base, iota_labels(kBase), queries, metric, 10);
+  auto results = index->search(queries.view(), {.k = 10, .ef = 64});
+  ASSERT_TRUE(results.has_value());
+  EXPECT_GE(recall(*results, truth), 0.9) << metric_name(metric);
+  // Scores are "higher is nearer" and sorted best first.
+  for (std::size_t q = 0; q < kQueries; ++q) {
+    auto scores = results->scores_of(q);
+    EXPECT_TRUE(std::is_sorted(scores.begin(), scores.end(), std::greater<>()));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Metrics, HnswRecall, ::testing::Values(Metric::kL2, Metric::kCosine, Metric::kDot),
+                         [](const auto& info) { return std::string(metric_name(info.param)); });
+
+TEST(HnswIndex, ScoresFollowTheMetric) {
+  Matrix base(2, 2);
+  base.row(0)[0] = 3;  // (3, 0)
+  base.row(1)[1] = 1;  // (0, 1)
+  Matrix query(1, 2);
+  query.row(0)[0] = 1;
+  query.row(0)[1] = 1;
+  for (Metric metric : {Metric::kL2, Metric::kCosine, Metric::kDot}) {
+    auto index = build(base, metric);
+    auto r = index->search(query.view(), {.k = 3});
+    ASSERT_TRUE(r.has_value());
+    const float s0 = metric == Metric::kL2 ? -5.0f : metric == Metric::kDot ? 3.0f : std::sqrt(0.5f);
+    const float s1 = metric == Metric::kL2 ? -1.0f : metric == Metric::kDot ? 1.0f : std::sqrt(0.5f);
+    const float best = std::max(s0, s1), second = std::min(s0, s1);
+    EXPECT_NEAR(r->scores_of(0)[0], best, 1e-5) << metric_name(metric);
+    EXPECT_NEAR(r->scores_of(0)[1], second, 1e-5) << metric_name(metric);
+    EXPECT_EQ(r->labels_of(0)[2], kNoLabel);  // padded: only two points
+    EXPECT_EQ(r->scores_of(0)[2], -std::numeric_limits<float>::infinity());
+  }
+}
+
+TEST(HnswIndex, MultithreadedBuildAndSearchKeepRecall) {
+  Matrix base = clustered(kBase, kDim, 3), queries = clustered(kQueries, kDim, 4);
+  auto index = build(base, Metric::kL2, 4);
+  EXPECT_EQ(index->size(), kBase);
+  auto truth = brute_force(base, iota_labels(kBase), queries, Metric::kL2, 10);
+  auto parallel = index->search(queries.view(), {.k = 10, .ef = 64, .threads = 3});
+  auto serial = index->search(queries.view(), {.k = 10, .ef = 64, .threads = 1});
+  ASSERT_TRUE(parallel && serial);
+  EXPECT_GE(recall(*parallel, truth), 0.9);
+  EXPECT_EQ(parallel->labels, serial->labels);  // queries do not interfere
+}
+
+TEST(HnswIndex, RejectsBadInputWithoutChangingTheIndex) {
+  auto index = HnswIndex::create(3, Metric::kL2);
+  Matrix wrong(1, 4);
+  auto labels = iota_labels(1);
+  auto r = index->add(labels, wrong.view());
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  Matrix nan(2, 3);
+  nan.row(1)[2] = std::nanf("");
+  auto two = iota_labels(2);
+  r = index->add(two, nan.view());
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("row 1"), std::string::npos) << r.error().message;
+  EXPECT_EQ(index->size(), 0u);
+  auto s = index->search(wrong.view(), {.k = 1});
+  EXPECT_FALSE(s.has_value());
+  Matrix ok(1, 3);
+  EXPECT_FALSE(index->search(ok.view(), {.k = 0}).has_value());
+  auto empty = index->search(ok.view(), {.k = 2});  // an empty index answers with padding
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_EQ(empty->labels_of(0)[0], kNoLabel);
+}
+
+
+std::vector<std::uint64_t> labels_of_rows(const std::vector<std::uint64_t>& all, std::span<const std::size_t> rows) {
+  std::vector<std::uint64_t> out;
+  for (std::size_t r : rows) out.push_back(all[r]);
+  return out;
+}
+
+TEST(HnswIndex, RemovedLabelsAreNeverReturned) {
+  Matrix base = clustered(kBase, kDim, 5), queries = clustered(kQueries, kDim, 6);
+  auto index = build(base, Metric::kL2);
+  // 10% removed: below the repair threshold, so they stay as tombstones the search walks through.
+  std::vector<std::uint64_t> gone;
+  for (std::uint64_t l = 0; l < kBase; l += 10) gone.push_back(l);
+  gone.push_back(999999);  // absent: ignored
+  ASSERT_TRUE(index->remove(gone).has_value());
+  EXPECT_EQ(index->size(), kBase - kBase / 10);
+  EXPECT_GT(index->deleted(), 0u);
+  EXPECT_FALSE(index->contains(0));
+  EXPECT_TRUE(index->contains(1));
+  auto labels = iota_labels(kBase);
+  auto truth = brute_force(base, labels, queries, Metric::kL2, 10, [](std::uint64_t l) { return l % 10 != 0; });
+  auto results = index->search(queries.view(), {.k = 10, .ef = 64});
+  ASSERT_TRUE(results.has_value());
+  for (std::uint64_t l : results->labels) EXPECT_NE(l % 10, 0u) << l;
+  EXPECT_GE(recall(*results, truth), 0.9);
+}
+
+TEST(HnswIndex, UpsertReplacesTheVector) {
+  Matrix base = clustered(kBase, kDim, 7);
+  auto index = build(base, Metric::kL2);
+  // Move label 5 onto row 4000's position (plus a little), and give label 6 two rows in one batch: the last wins.
+  Matrix moved(3, kDim);
+  for (std::size_t d = 0; d < kDim; ++d) {
+    moved.row(0)[d] = base.row(4000)[d] + 0.001f;
+    moved.row(1)[d] = 100.0f;
+    moved.row(2)[d] = base.row(3000)[d];
+  }
+  std::vector<std::uint64_t> labels = {5, 6, 6};
+  ASSERT_TRUE(index->add(labels, moved.view()).has_value());
+  EXPECT_EQ(index->size(), kBase);
+  auto r = index->search(moved.view(), {.k = 2, .ef = 64});
+  ASSERT_TRUE(r.has_value());
+  auto first = r->labels_of(0);
+  EXPECT_TRUE(std::find(first.begin(), first.end(), 5u) != first.end());
+  EXPECT_TRUE(std::find(first.begin(), first.end(), 4000u) != first.end());
+  auto third = r->labels_of(2);
+  EXPECT_TRUE(std::find(third.begin(), third.end(), 6u) != third.end());
+  EXPECT_NEAR(r->scores_of(2)[0], 0.0f, 1e-6);
+  // Near its old position, label 5 is gone.
+  auto old = index->search(MatrixView{base.row(5).data(), 1, kDim, kDim}, {.k = 5});
+  ASSERT_TRUE(old.has_value());
+  for (std::uint64_t l : old->labels) EXPECT_NE(l, 5u);
+}
+
+TEST(HnswIndex, RecallSurvivesDeletingHalfThenAdding) {
+  const std::size_t n = kBase;
+  Matrix first = clustered(n, kDim, 8), second = clustered(n / 2, kDim, 9), queries = clustered(kQueries, kDim, 10);
+  auto index = build(first, Metric::kL2);
+  std::vector<std::uint64_t> gone;
+  for (std::uint64_t l = 0; l < n; l += 2) gone.push_back(l);
+  ASSERT_TRUE(index->remove(gone).has_value());
+  EXPECT_EQ(index->nodes(), index->size()) << "past the threshold the tombstones are compacted away";
+  auto more = iota_labels(n / 2, 1'000'000);
+  ASSERT_TRUE(index->add(more, second.view()).has_value());
+  EXPECT_EQ(index->size(), n);
+
+  // The same live set, built fresh.
+  Matrix live(n, kDim);
+  std::vector<std::uint64_t> live_labels;
+  for (std::size_t r = 1; r < n; r += 2) {
+    std::copy_n(first.row(r).data(), kDim, live.row(live_labels.size()).data());
+    live_labels.push_back(r);
+  }
+  for (std::size_t r = 0; r < n / 2; ++r) {
+    std::copy_n(second.row(r).data(), kDim, live.row(live_labels.size()).data());
+    live_labels.push_back(more[r]);
+  }
+  auto fresh = HnswIndex::create(kDim, Metric::kL2, fast_options());
+  ASSERT_TRUE(fresh->add(live_labels, live.view()).has_value());
+  auto truth = brute_force(live, live_labels, queries, Metric::kL2, 10);
+  auto churned = index->search(queries.view(), {.k = 10, .ef = 64});
+  auto rebuilt = fresh->search(queries.view(), {.k = 10, .ef = 64});
+  ASSERT_TRUE(churned && rebuilt);
+  const double churned_recall = recall(*churned, truth), fresh_recall = recall(*rebuilt, truth);
+  EXPECT_GE(churned_recall, fresh_recall - 0.03) << "fresh " << fresh_recall;
+  EXPECT_GE(churned_recall, 0.9);
+}
+
+}  // namespace
+}  // namespace semspace::index
