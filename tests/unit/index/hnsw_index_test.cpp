@@ -252,5 +252,54 @@ TEST(HnswIndex, RecallSurvivesDeletingHalfThenAdding) {
   EXPECT_GE(churned_recall, 0.9);
 }
 
+
+// A filter passing every 100th label (1%): by default the planner scans those exactly; forced onto the graph,
+// the walk through non-passing nodes must still find them.
+class HnswFilter : public ::testing::TestWithParam<bool> {};
+
+TEST_P(HnswFilter, KeepsRecallWhenFewPointsPass) {
+  const bool force_graph = GetParam();
+  Matrix base = clustered(kBase, kDim, 11), queries = clustered(kQueries, kDim, 12);
+  auto index = build(base, Metric::kCosine);
+  if (force_graph) index->set_filter_plan({.max_points = 0, .max_fraction = 0.0});
+  auto labels = iota_labels(kBase);
+  for (std::uint64_t every : {100u, 10u}) {
+    std::vector<std::uint64_t> passing;
+    for (std::uint64_t l = 3; l < kBase; l += every) passing.push_back(l);
+    passing.push_back(kBase + 5);  // not in the index: harmless
+    LabelSet filter(passing);
+    auto truth = brute_force(base, labels, queries, Metric::kCosine, 10,
+                             [&](std::uint64_t l) { return l % every == 3 && l < kBase; });
+    auto results = index->search(queries.view(), {.k = 10, .ef = 64, .filter = &filter, .threads = 2});
+    ASSERT_TRUE(results.has_value());
+    for (std::uint64_t l : results->labels) EXPECT_TRUE(l == kNoLabel || l % every == 3) << l;
+    EXPECT_GE(recall(*results, truth), 0.95) << "1 in " << every << (force_graph ? ", graph" : ", planned");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Plans, HnswFilter, ::testing::Values(false, true),
+                         [](const auto& info) { return std::string(info.param ? "graph" : "planned"); });
+
+TEST(HnswIndex, FilterWithFewerMatchesThanKPads) {
+  Matrix base = clustered(500, kDim, 13);
+  auto index = build(base, Metric::kDot);
+  LabelSet filter({7, 9, 12345});
+  auto r = index->search(MatrixView{base.row(7).data(), 1, kDim, kDim}, {.k = 4, .filter = &filter});
+  ASSERT_TRUE(r.has_value());
+  auto got = r->labels_of(0);
+  std::vector<std::uint64_t> found(got.begin(), got.begin() + 2);
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<std::uint64_t>{7, 9}));
+  EXPECT_EQ(got[2], kNoLabel);
+  EXPECT_EQ(got[3], kNoLabel);
+  // Removed labels stay out of filtered results too.
+  std::vector<std::uint64_t> gone = {9};
+  ASSERT_TRUE(index->remove(gone).has_value());
+  r = index->search(MatrixView{base.row(7).data(), 1, kDim, kDim}, {.k = 4, .filter = &filter});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->labels_of(0)[0], 7u);
+  EXPECT_EQ(r->labels_of(0)[1], kNoLabel);
+}
+
 }  // namespace
 }  // namespace semspace::index
