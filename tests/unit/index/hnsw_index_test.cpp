@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <numeric>
 #include <random>
+
+#include <xxhash.h>
 
 #include "support/python_reference.hpp"
 
@@ -299,6 +302,119 @@ TEST(HnswIndex, FilterWithFewerMatchesThanKPads) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->labels_of(0)[0], 7u);
   EXPECT_EQ(r->labels_of(0)[1], kNoLabel);
+}
+
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+void spit(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+// Rewrites the trailing checksum, so a test can make a file that lies in a field and still passes the checksum.
+void reseal(std::string& bytes) {
+  const std::uint64_t sum = XXH3_64bits(bytes.data(), bytes.size() - 8);
+  std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+}
+std::string load_error(const std::string& bytes) {
+  auto r = HnswIndex::load_bytes(std::as_bytes(std::span(bytes.data(), bytes.size())), "x.hnsw");
+  if (r) return "<loaded>";
+  EXPECT_EQ(r.error().code, ErrorCode::kCorrupt) << r.error().message;
+  return r.error().message;
+}
+
+TEST(HnswIndex, SaveAndLoadGiveIdenticalResults) {
+  const auto dir = semspace::testing::scratch_dir("hnsw_save");
+  Matrix base = clustered(3000, kDim, 14), queries = clustered(50, kDim, 15);
+  for (Metric metric : {Metric::kL2, Metric::kCosine, Metric::kDot}) {
+    auto index = build(base, metric, 2);
+    std::vector<std::uint64_t> gone = {1, 2, 3};  // tombstones are saved too
+    ASSERT_TRUE(index->remove(gone).has_value());
+    const auto path = dir / (std::string(metric_name(metric)) + ".hnsw");
+    ASSERT_TRUE(index->save(path).has_value());
+    auto loaded = HnswIndex::load(path);
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+    auto& copy = **loaded;
+    EXPECT_EQ(copy.dim(), index->dim());
+    EXPECT_EQ(copy.metric(), metric);
+    EXPECT_EQ(copy.size(), index->size());
+    EXPECT_EQ(copy.options().m, index->options().m);
+    LabelSet filter(iota_labels(1000));
+    for (const LabelSet* f : std::vector<const LabelSet*>{nullptr, &filter}) {
+      auto a = index->search(queries.view(), {.k = 10, .ef = 40, .filter = f});
+      auto b = copy.search(queries.view(), {.k = 10, .ef = 40, .filter = f});
+      ASSERT_TRUE(a && b);
+      EXPECT_EQ(a->labels, b->labels);
+      EXPECT_EQ(a->scores, b->scores);
+    }
+    // A loaded index keeps working: adds grow it out of the mapping, removes mark the private copy.
+    Matrix extra = clustered(200, kDim, 16);
+    auto extra_labels = iota_labels(200, 50'000);
+    ASSERT_TRUE(copy.add(extra_labels, extra.view()).has_value());
+    std::vector<std::uint64_t> more_gone = {10};
+    ASSERT_TRUE(copy.remove(more_gone).has_value());
+    EXPECT_EQ(copy.size(), 3000u - 3 + 200 - 1);
+    if (metric != Metric::kDot) {  // under dot a point need not be its own best match
+      auto r = copy.search(MatrixView{extra.row(7).data(), 1, kDim, kDim}, {.k = 1});
+      ASSERT_TRUE(r.has_value());
+      EXPECT_EQ(r->labels_of(0)[0], 50'007u);
+    }
+    // The file on disk is unchanged by that.
+    auto again = HnswIndex::load(path);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ((*again)->size(), 3000u - 3);
+  }
+  auto empty = HnswIndex::create(4, Metric::kL2);
+  ASSERT_TRUE(empty->save(dir / "empty.hnsw").has_value());
+  auto loaded = HnswIndex::load(dir / "empty.hnsw");
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  EXPECT_EQ((*loaded)->size(), 0u);
+}
+
+TEST(HnswIndex, LoadRefusesDamagedFiles) {
+  const auto dir = semspace::testing::scratch_dir("hnsw_damaged");
+  Matrix base = clustered(300, 8, 17);
+  auto index = build(base, Metric::kL2);
+  ASSERT_TRUE(index->save(dir / "good.hnsw").has_value());
+  const std::string good = slurp(dir / "good.hnsw");
+  EXPECT_EQ(load_error(good), "<loaded>");
+
+  spit(dir / "cut.hnsw", good.substr(0, good.size() - 100));
+  auto cut = HnswIndex::load(dir / "cut.hnsw");
+  ASSERT_FALSE(cut.has_value());
+  EXPECT_EQ(cut.error().code, ErrorCode::kCorrupt);
+  EXPECT_NE(cut.error().message.find("cut.hnsw"), std::string::npos) << cut.error().message;
+  EXPECT_NE(cut.error().message.find("file_bytes"), std::string::npos) << cut.error().message;
+
+  EXPECT_NE(load_error(good.substr(0, 50)).find("truncated"), std::string::npos);
+  EXPECT_NE(load_error("not an index at all, just some text").find("magic"), std::string::npos);
+  std::string flipped = good;
+  flipped[good.size() / 2] ^= 0x10;
+  EXPECT_NE(load_error(flipped).find("checksum"), std::string::npos);
+
+  // Lies that pass the checksum: each names its field.
+  auto lie = [&](std::size_t offset, auto value) {
+    std::string bytes = good;
+    std::memcpy(bytes.data() + offset, &value, sizeof value);
+    reseal(bytes);
+    return load_error(bytes);
+  };
+  EXPECT_NE(lie(12, std::uint32_t{0}).find("dim"), std::string::npos);                   // dim
+  EXPECT_NE(lie(16, std::uint32_t{9}).find("metric"), std::string::npos);                // metric
+  EXPECT_NE(lie(32, std::uint64_t{1} << 40).find("nodes"), std::string::npos);          // nodes
+  EXPECT_NE(lie(40, std::uint64_t{299}).find("live"), std::string::npos);               // live
+  EXPECT_NE(lie(52, std::uint32_t{299}).find("entry"), std::string::npos);              // entry (level 0 node)
+  EXPECT_NE(lie(80, std::uint64_t{65}).find("section"), std::string::npos);             // level0 offset
+  // A link to a node that does not exist, and more links than a node has room for.
+  std::uint64_t level0 = 0;
+  std::memcpy(&level0, good.data() + 80, 8);
+  EXPECT_NE(lie(static_cast<std::size_t>(level0) + 4, std::uint32_t{100000}).find("links"), std::string::npos);
+  EXPECT_NE(lie(static_cast<std::size_t>(level0), std::uint32_t{1000}).find("links"), std::string::npos);
+
+  auto missing = HnswIndex::load(dir / "missing.hnsw");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, ErrorCode::kIo);
 }
 
 }  // namespace
