@@ -89,6 +89,8 @@ class CandidatePool {
     if (lo < cursor_) cursor_ = lo;
   }
   bool has_next() const noexcept { return cursor_ < size_; }
+  /// The candidate next() will return (valid when has_next()).
+  NodeId peek() const noexcept { return items_[cursor_].id; }
   /// The nearest unexpanded candidate, marked expanded.
   Candidate next() noexcept {
     const Candidate c = items_[cursor_];
@@ -160,6 +162,8 @@ void beam_search(const HnswGraph& g, const float* query, Candidate entry, int le
   NodeId fresh[2 * 255];
   while (pool.has_next()) {
     const Candidate c = pool.next();
+    // The next candidate's links are likely needed after this one: start fetching them now.
+    if (pool.has_next()) prefetch(g.links(pool.peek(), level));
     const std::uint32_t* list = links(g, c.id, level, buffer);
     const std::uint32_t count = std::min<std::uint32_t>(list[0], g.capacity_at(level));
     // Gather the unvisited neighbours first so their vectors can be fetched while earlier ones are scored.
