@@ -323,13 +323,19 @@ void HnswIndex::rebuild_label_map() {
 template <class Dist>
 void HnswIndex::exact_scan(const float* query, const LabelSet& filter, std::size_t k, std::uint64_t* labels,
                            float* scores) const {
+  // Resolve every label first (independent lookups overlap in the CPU), then score with the next vectors
+  // prefetched: the scan is bound by memory latency, not arithmetic.
   std::vector<Candidate> found;
   found.reserve(filter.size());
-  Dist dist{static_cast<std::size_t>(dim_)};
   for (std::uint64_t label : filter.labels()) {
-    if (auto it = label_to_node_.find(label); it != label_to_node_.end()) {
-      found.push_back({dist(query, graph_.vector(it->second)), it->second});
-    }
+    if (auto it = label_to_node_.find(label); it != label_to_node_.end()) found.push_back({0.0f, it->second});
+  }
+  const Dist dist{static_cast<std::size_t>(dim_)};
+  constexpr std::size_t kAhead = 4;
+  for (std::size_t i = 0; i < std::min(kAhead, found.size()); ++i) hnsw::prefetch_vector(graph_.vector(found[i].id), dim_);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (i + kAhead < found.size()) hnsw::prefetch_vector(graph_.vector(found[i + kAhead].id), dim_);
+    found[i].dist = dist(query, graph_.vector(found[i].id));
   }
   const std::size_t n = std::min(k, found.size());
   std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(), hnsw::nearer);
@@ -354,12 +360,13 @@ void HnswIndex::search_one(const float* query, const SearchParams& params, Worke
   if (filter != nullptr) {
     const double live = static_cast<double>(size());
     const double passing = std::min(static_cast<double>(filter->size()), live);
-    if (filter->size() <= filter_plan_.max_points || passing <= filter_plan_.max_fraction * live) {
+    if (filter->size() <= filter_plan_.max_points ||
+        passing * passing <= filter_plan_.walk_cost * static_cast<double>(ef) * live) {
       exact_scan<Dist>(query, *filter, k, labels, scores);
       return;
     }
-    // Fewer passing points among the nearest means a wider beam to find k of them with the same recall.
-    ef = static_cast<std::size_t>(static_cast<double>(ef) * std::min(4.0, std::sqrt(live / std::max(passing, 1.0))));
+    // No explicit widening: the walk below keeps going until it has met ef passing nodes, so the number of
+    // nodes it visits already grows as 1 / selectivity.
   }
 
   w.links.resize(1 + graph_.m0());

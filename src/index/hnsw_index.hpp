@@ -29,12 +29,13 @@ struct HnswOptions {
   std::uint64_t seed = 42;    // levels are drawn from it (a single-threaded build is reproducible)
 };
 
-/// When a filtered search scans the passing points exactly instead of walking the graph: when the filter
-/// holds at most `max_points` labels or at most `max_fraction` of the live points (Qdrant's planner makes the
-/// same choice from a cardinality estimate; we know the exact size).
+/// When a filtered search scans the passing points exactly instead of walking the graph. A scan costs one
+/// distance per passing point; a filtered walk must meet about ef / selectivity nodes to collect ef passing ones,
+/// at roughly `walk_cost` distances each. So the scan wins while passing^2 / live <= walk_cost * ef, and always
+/// below `max_points` (Qdrant's planner makes the same choice from a cardinality estimate; we know the size).
 struct HnswFilterPlan {
-  std::size_t max_points = 2000;
-  double max_fraction = 0.02;
+  std::size_t max_points = 1000;
+  double walk_cost = 10.0;
 };
 
 class HnswIndex final : public VectorIndex {

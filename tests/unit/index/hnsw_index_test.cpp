@@ -168,12 +168,6 @@ TEST(HnswIndex, RejectsBadInputWithoutChangingTheIndex) {
 }
 
 
-std::vector<std::uint64_t> labels_of_rows(const std::vector<std::uint64_t>& all, std::span<const std::size_t> rows) {
-  std::vector<std::uint64_t> out;
-  for (std::size_t r : rows) out.push_back(all[r]);
-  return out;
-}
-
 TEST(HnswIndex, RemovedLabelsAreNeverReturned) {
   Matrix base = clustered(kBase, kDim, 5), queries = clustered(kQueries, kDim, 6);
   auto index = build(base, Metric::kL2);
@@ -264,7 +258,7 @@ TEST_P(HnswFilter, KeepsRecallWhenFewPointsPass) {
   const bool force_graph = GetParam();
   Matrix base = clustered(kBase, kDim, 11), queries = clustered(kQueries, kDim, 12);
   auto index = build(base, Metric::kCosine);
-  if (force_graph) index->set_filter_plan({.max_points = 0, .max_fraction = 0.0});
+  if (force_graph) index->set_filter_plan({.max_points = 0, .walk_cost = 0.0});
   auto labels = iota_labels(kBase);
   for (std::uint64_t every : {100u, 10u}) {
     std::vector<std::uint64_t> passing;
