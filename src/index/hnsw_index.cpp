@@ -211,7 +211,7 @@ Status HnswIndex::add(std::span<const std::uint64_t> labels, MatrixView vectors,
       workers_->release(std::move(worker));
     });
   });
-  if (static_cast<double>(deleted()) > kMaxDeletedFraction * static_cast<double>(graph_.nodes())) compact();
+  if (static_cast<double>(deleted()) > kMaxDeletedFraction * static_cast<double>(graph_.nodes())) compact(threads);
   return {};
 }
 
@@ -227,55 +227,60 @@ Status HnswIndex::remove(std::span<const std::uint64_t> labels) {
 }
 
 template <class Dist>
-void HnswIndex::repair(Dist dist) {
+void HnswIndex::repair(Dist dist, int threads) {
   // Each live node that links to tombstones gets new links chosen with the heuristic from its live links and
-  // the live nodes the tombstones linked to (two hops through chains of tombstones), nearest first.
-  Worker w;
-  std::vector<Candidate>& cands = w.candidates;
+  // the live nodes the tombstones linked to (two hops through chains of tombstones), nearest first. A node
+  // rewrites only its own lists and reads only tombstones' lists, which nobody rewrites, so threads need no locks.
   const std::size_t limit = 3 * static_cast<std::size_t>(graph_.m0());
-  for (NodeId n = 0; n < graph_.nodes(); ++n) {
-    if (graph_.deleted(n)) continue;
-    const float* base = graph_.vector(n);
-    for (int lc = 0; lc <= graph_.level(n); ++lc) {
-      std::uint32_t* list = graph_.links(n, lc);
-      bool touched = false;
-      for (std::uint32_t i = 1; i <= list[0] && !touched; ++i) touched = graph_.deleted(list[i]);
-      if (!touched) continue;
-      w.visited.start(graph_.nodes());
-      w.visited.visit(n);
-      cands.clear();
-      auto consider = [&](NodeId x) {
-        if (w.visited.visit(x) && !graph_.deleted(x)) cands.push_back({dist(base, graph_.vector(x)), x});
-      };
-      for (std::uint32_t i = 1; i <= list[0]; ++i) {
-        const NodeId x = list[i];
-        if (!graph_.deleted(x)) {
-          consider(x);
-          continue;
-        }
-        const std::uint32_t* hop = graph_.links(x, lc);
-        for (std::uint32_t j = 1; j <= hop[0]; ++j) {
-          const NodeId y = hop[j];
-          if (!graph_.deleted(y)) {
-            consider(y);
-          } else {
-            const std::uint32_t* hop2 = graph_.links(y, lc);
-            for (std::uint32_t t = 1; t <= hop2[0]; ++t) consider(hop2[t]);
+  std::atomic<std::size_t> next{0};
+  core::run_threads(std::max(1, threads), [&](int) {
+    Worker w;
+    std::vector<Candidate>& cands = w.candidates;
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < graph_.nodes();) {
+      const auto n = static_cast<NodeId>(i);
+      if (graph_.deleted(n)) continue;
+      const float* base = graph_.vector(n);
+      for (int lc = 0; lc <= graph_.level(n); ++lc) {
+        std::uint32_t* list = graph_.links(n, lc);
+        bool touched = false;
+        for (std::uint32_t j = 1; j <= list[0] && !touched; ++j) touched = graph_.deleted(list[j]);
+        if (!touched) continue;
+        w.visited.start(graph_.nodes());
+        w.visited.visit(n);
+        cands.clear();
+        auto consider = [&](NodeId x) {
+          if (w.visited.visit(x) && !graph_.deleted(x)) cands.push_back({dist(base, graph_.vector(x)), x});
+        };
+        for (std::uint32_t j = 1; j <= list[0]; ++j) {
+          const NodeId x = list[j];
+          if (!graph_.deleted(x)) {
+            consider(x);
+            continue;
+          }
+          const std::uint32_t* hop = graph_.links(x, lc);
+          for (std::uint32_t t = 1; t <= hop[0]; ++t) {
+            const NodeId y = hop[t];
+            if (!graph_.deleted(y)) {
+              consider(y);
+            } else {
+              const std::uint32_t* hop2 = graph_.links(y, lc);
+              for (std::uint32_t u = 1; u <= hop2[0]; ++u) consider(hop2[u]);
+            }
           }
         }
+        std::sort(cands.begin(), cands.end(), hnsw::nearer);
+        if (cands.size() > limit) cands.resize(limit);
+        hnsw::select_neighbours(graph_, cands, static_cast<std::size_t>(graph_.capacity_at(lc)), dist);
+        list[0] = static_cast<std::uint32_t>(cands.size());
+        for (std::size_t j = 0; j < cands.size(); ++j) list[1 + j] = cands[j].id;
       }
-      std::sort(cands.begin(), cands.end(), hnsw::nearer);
-      if (cands.size() > limit) cands.resize(limit);
-      hnsw::select_neighbours(graph_, cands, static_cast<std::size_t>(graph_.capacity_at(lc)), dist);
-      list[0] = static_cast<std::uint32_t>(cands.size());
-      for (std::size_t i = 0; i < cands.size(); ++i) list[1 + i] = cands[i].id;
     }
-  }
+  });
 }
 
-void HnswIndex::compact() {
+void HnswIndex::compact(int threads) {
   if (deleted() == 0) return;
-  with_distance(metric_, dim_, [&](auto dist) { repair(dist); });
+  with_distance(metric_, dim_, [&](auto dist) { repair(dist, threads); });
 
   // Renumber the live nodes densely, keeping their order, and rewrite every link through the new numbers.
   constexpr NodeId kGone = std::numeric_limits<NodeId>::max();

@@ -67,8 +67,9 @@ class HnswIndex final : public VectorIndex {
   /// Bytes held by the graph, vectors and label map (mapped pages count too).
   std::size_t memory_bytes() const noexcept;
   void set_filter_plan(const HnswFilterPlan& plan) noexcept { filter_plan_ = plan; }
-  /// Reconnects the neighbours of tombstoned nodes and drops those nodes (runs on its own past the threshold).
-  void compact();
+  /// Reconnects the neighbours of tombstoned nodes and drops those nodes (runs on its own past the threshold:
+  /// from add() on its threads, from remove() on one).
+  void compact(int threads = 1);
 
  private:
   HnswIndex(int dim, Metric metric, const HnswOptions& options);
@@ -84,7 +85,7 @@ class HnswIndex final : public VectorIndex {
   void exact_scan(const float* query, const LabelSet& filter, std::size_t k, std::uint64_t* labels,
                   float* scores) const;
   template <class Dist>
-  void repair(Dist dist);
+  void repair(Dist dist, int threads);
   int draw_level();
   void rebuild_label_map();
 

@@ -250,6 +250,23 @@ TEST(HnswIndex, RecallSurvivesDeletingHalfThenAdding) {
 }
 
 
+TEST(HnswIndex, ManyUpsertsCompactOnTheAddThreads) {
+  Matrix base = clustered(kBase, kDim, 18), moved = clustered(kBase / 3, kDim, 19), queries = clustered(kQueries, kDim, 20);
+  auto index = build(base, Metric::kL2, 2);
+  // Every third label gets a new vector: a third of the graph becomes tombstones, past the threshold.
+  std::vector<std::uint64_t> relabel;
+  for (std::uint64_t l = 0; l < kBase; l += 3) relabel.push_back(l);
+  ASSERT_TRUE(index->add(relabel, MatrixView{moved.data(), relabel.size(), kDim, kDim}, 2).has_value());
+  EXPECT_EQ(index->size(), kBase);
+  EXPECT_EQ(index->nodes(), kBase);
+  Matrix now = base.clone();
+  for (std::size_t i = 0; i < relabel.size(); ++i) std::copy_n(moved.row(i).data(), kDim, now.row(relabel[i]).data());
+  auto truth = brute_force(now, iota_labels(kBase), queries, Metric::kL2, 10);
+  auto results = index->search(queries.view(), {.k = 10, .ef = 64});
+  ASSERT_TRUE(results.has_value());
+  EXPECT_GE(recall(*results, truth), 0.9);
+}
+
 // A filter passing every 100th label (1%): by default the planner scans those exactly; forced onto the graph,
 // the walk through non-passing nodes must still find them.
 class HnswFilter : public ::testing::TestWithParam<bool> {};
