@@ -364,14 +364,17 @@ void HnswIndex::search_one(const float* query, const SearchParams& params, Worke
   const LabelSet* filter = params.filter;
   if (filter != nullptr) {
     const double live = static_cast<double>(size());
-    const double passing = std::min(static_cast<double>(filter->size()), live);
-    if (filter->size() <= filter_plan_.max_points ||
-        passing * passing <= filter_plan_.walk_cost * static_cast<double>(ef) * live) {
+    const double selectivity = std::max(std::min(static_cast<double>(filter->size()), live), 1.0) / live;
+    // The walk keeps going until it has met `ef` passing nodes, so it visits about ef / selectivity nodes;
+    // collecting fewer passing ones (ef * sqrt(selectivity), at least 2k) keeps recall, because the passing
+    // nodes it meets on the way are already the nearest of their kind.
+    const double narrowed = std::ceil(static_cast<double>(ef) * std::sqrt(selectivity));
+    ef = std::max({static_cast<std::size_t>(narrowed), 2 * k, std::size_t{16}});
+    const double walk = filter_plan_.walk_cost * static_cast<double>(ef) / selectivity;
+    if (filter->size() <= filter_plan_.max_points || static_cast<double>(filter->size()) <= walk) {
       exact_scan<Dist>(query, *filter, k, labels, scores);
       return;
     }
-    // No explicit widening: the walk below keeps going until it has met ef passing nodes, so the number of
-    // nodes it visits already grows as 1 / selectivity.
   }
 
   w.links.resize(1 + graph_.m0());

@@ -30,8 +30,8 @@ struct HnswOptions {
 };
 
 /// When a filtered search scans the passing points exactly instead of walking the graph. A scan costs one
-/// distance per passing point; a filtered walk must meet about ef / selectivity nodes to collect ef passing ones,
-/// at roughly `walk_cost` distances each. So the scan wins while passing^2 / live <= walk_cost * ef, and always
+/// distance per passing point; a filtered walk that must collect ef' passing points meets about
+/// ef' / selectivity nodes at roughly `walk_cost` distances each. The cheaper one runs, and the scan always
 /// below `max_points` (Qdrant's planner makes the same choice from a cardinality estimate; we know the size).
 struct HnswFilterPlan {
   std::size_t max_points = 1000;
