@@ -20,6 +20,7 @@ namespace {
 
 constexpr std::size_t kSectionAlign = 64;
 constexpr std::uint32_t kStorageF32 = 0;
+constexpr std::uint32_t kStorageSq8 = 1;  // reserved
 
 struct Header {
   char magic[8];
@@ -28,7 +29,7 @@ struct Header {
   std::uint32_t metric;  // 0 l2, 1 cosine, 2 dot
   std::uint32_t m;
   std::uint32_t ef_construction;
-  std::uint32_t storage;  // 0 f32
+  std::uint32_t storage;  // 0 f32, 1 sq8 (reserved)
   std::uint64_t nodes;    // including tombstones
   std::uint64_t live;
   std::int32_t max_level;  // -1 when empty
@@ -140,9 +141,10 @@ Expected<std::unique_ptr<HnswIndex>> HnswSnapshot::parse(std::byte* data, std::s
   if (XXH3_64bits(data, size - kChecksumBytes) != stored) return corrupt("checksum: mismatch (file corrupted)");
 
   // The bytes are what a writer wrote; a buggy or hostile writer can still lie, so check every field.
-  if (h.storage != kStorageF32) {
-    return make_error(ErrorCode::kUnsupported, fmt::format("{}: HNSW storage kind {} is not supported", name, h.storage));
+  if (h.storage == kStorageSq8) {  // a kind this format reserves but this build cannot read yet
+    return make_error(ErrorCode::kUnsupported, fmt::format("{}: HNSW index with sq8 storage is not supported yet", name));
   }
+  if (h.storage != kStorageF32) return corrupt(fmt::format("storage: unknown kind {}", h.storage));
   if (h.dim == 0 || h.dim > (1u << 16)) return corrupt(fmt::format("dim: {} outside 1..65536", h.dim));
   if (h.metric > 2) return corrupt(fmt::format("metric: unknown code {}", h.metric));
   if (h.m < 2 || h.m > 127) return corrupt(fmt::format("m: {} outside 2..127", h.m));

@@ -413,6 +413,7 @@ TEST(HnswIndex, LoadRefusesDamagedFiles) {
   };
   EXPECT_NE(lie(12, std::uint32_t{0}).find("dim"), std::string::npos);                   // dim
   EXPECT_NE(lie(16, std::uint32_t{9}).find("metric"), std::string::npos);                // metric
+  EXPECT_NE(lie(28, std::uint32_t{7}).find("storage"), std::string::npos);               // storage kind
   EXPECT_NE(lie(32, std::uint64_t{1} << 40).find("nodes"), std::string::npos);          // nodes
   EXPECT_NE(lie(40, std::uint64_t{299}).find("live"), std::string::npos);               // live
   EXPECT_NE(lie(52, std::uint32_t{299}).find("entry"), std::string::npos);              // entry (level 0 node)
