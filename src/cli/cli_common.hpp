@@ -42,5 +42,6 @@ void register_embed(CLI::App& app, int& exit_code);
 void register_convert(CLI::App& app, int& exit_code);
 void register_tokenize(CLI::App& app, int& exit_code);
 void register_collection(CLI::App& app, int& exit_code);
+void register_index(CLI::App& app, int& exit_code);  // build, search
 
 }  // namespace semspace::cli

@@ -236,6 +236,13 @@ Status write_npy(std::span<const std::int64_t> values, const std::filesystem::pa
   return write_with_header(path, dict, std::as_bytes(values), MatrixView{});
 }
 
+Status write_npy(std::span<const std::int64_t> values, std::size_t rows, std::size_t cols,
+                 const std::filesystem::path& path) {
+  SEMSPACE_CHECK(values.size() == rows * cols, "{} values for a {} x {} array", values.size(), rows, cols);
+  std::string dict = fmt::format("{{'descr': '<i8', 'fortran_order': False, 'shape': ({}, {}), }}", rows, cols);
+  return write_with_header(path, dict, std::as_bytes(values), MatrixView{});
+}
+
 Expected<Matrix> read_npy_matrix(std::span<const std::byte> data, std::string_view name) {
   auto header = parse_header(data, name);
   if (!header) return tl::unexpected(header.error());
@@ -254,6 +261,21 @@ Expected<std::vector<std::int64_t>> read_npy_int64(std::span<const std::byte> da
   std::vector<std::int64_t> values(static_cast<std::size_t>(*elements));
   if (!values.empty()) std::memcpy(values.data(), data.data() + header->data_offset, values.size() * 8);
   return values;
+}
+
+Expected<Int64Matrix> read_npy_int64_matrix(std::span<const std::byte> data, std::string_view name) {
+  auto header = parse_header(data, name);
+  if (!header) return tl::unexpected(header.error());
+  auto elements = check_layout(*header, data, name, "<i8", 2, sizeof(std::int64_t));
+  if (!elements) return tl::unexpected(elements.error());
+  Int64Matrix out{static_cast<std::size_t>(header->shape[0]), static_cast<std::size_t>(header->shape[1]), {}};
+  out.values.resize(static_cast<std::size_t>(*elements));
+  if (!out.values.empty()) std::memcpy(out.values.data(), data.data() + header->data_offset, out.values.size() * 8);
+  return out;
+}
+
+Expected<Int64Matrix> read_npy_int64_matrix(const std::filesystem::path& path) {
+  return with_mapped<Int64Matrix>(path, &read_npy_int64_matrix);
 }
 
 Expected<Matrix> read_npy_matrix(const std::filesystem::path& path) {

@@ -59,6 +59,18 @@ TEST_F(NpyTest, Int64RoundTrip) {
   EXPECT_TRUE(empty->empty());
 }
 
+TEST_F(NpyTest, Int64MatrixRoundTrip) {
+  std::vector<std::int64_t> values = {0, -1, 1ll << 40, 7, 8, 9};
+  ASSERT_TRUE(write_npy(std::span<const std::int64_t>(values), 2, 3, path("m.npy")));
+  auto back = read_npy_int64_matrix(path("m.npy"));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->rows, 2u);
+  EXPECT_EQ(back->cols, 3u);
+  EXPECT_EQ(back->values, values);
+  EXPECT_FALSE(read_npy_int64(path("m.npy")));  // rank 2 is not a 1-D array
+  EXPECT_FALSE(read_npy_int64_matrix(path("nope.npy")));
+}
+
 TEST_F(NpyTest, ReadsVersion2Headers) {
   std::string content = header("{'shape': (1, 2), 'fortran_order': False, 'descr': '<f4'}\n", 2);
   float values[2] = {1.5f, -2.0f};

@@ -1,0 +1,436 @@
+// HnswIndex: insertion (parallel), queries (parallel over queries), upserts, tombstones and their repair,
+// filtered search planning. The graph layout is in hnsw_graph, the walks in hnsw_search, files in hnsw_io.
+#include "index/hnsw_index.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "core/random.hpp"
+#include "core/threads.hpp"
+#include "index/hnsw_search.hpp"
+
+namespace semspace::index {
+
+using hnsw::Candidate;
+
+/// Per-thread scratch: visited marks, the candidate pool, a link-list copy and a normalised query.
+struct HnswIndex::Worker {
+  hnsw::VisitedSet visited;
+  hnsw::CandidatePool pool;
+  std::vector<std::uint32_t> links;
+  std::vector<float> query;
+  std::vector<Candidate> candidates;
+};
+
+class HnswIndex::WorkerPool {
+ public:
+  std::unique_ptr<Worker> acquire() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return std::make_unique<Worker>();
+    auto worker = std::move(free_.back());
+    free_.pop_back();
+    return worker;
+  }
+  void release(std::unique_ptr<Worker> worker) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(worker));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Worker>> free_;
+};
+
+namespace {
+
+void normalise(float* v, std::size_t n) {
+  const float norm = std::sqrt(kernels::dot_f32(v, v, n));
+  if (norm > 0) {
+    const float inv = 1.0f / norm;
+    for (std::size_t i = 0; i < n; ++i) v[i] *= inv;
+  }
+}
+
+Status check_rows(MatrixView m, int dim, std::string_view what) {
+  if (m.cols != static_cast<std::size_t>(dim)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("{} have dimension {} but the index has dimension {}", what, m.cols, dim));
+  }
+  for (std::size_t r = 0; r < m.rows; ++r) {
+    for (float x : m.row(r)) {
+      if (!std::isfinite(x)) {
+        return make_error(ErrorCode::kInvalidArgument, fmt::format("{} row {}: non-finite value {}", what, r, x));
+      }
+    }
+  }
+  return {};
+}
+
+// Runs fn(dist) with the distance functor of the metric, so inner loops are compiled once per metric.
+template <class Fn>
+decltype(auto) with_distance(Metric metric, int dim, Fn&& fn) {
+  if (metric == Metric::kL2) return fn(hnsw::L2Distance{static_cast<std::size_t>(dim)});
+  return fn(hnsw::DotDistance{static_cast<std::size_t>(dim)});
+}
+
+}  // namespace
+
+HnswIndex::HnswIndex(int dim, Metric metric, const HnswOptions& options)
+    : dim_(dim),
+      metric_(metric),
+      options_(options),
+      graph_(dim, options.m),
+      rng_state_(options.seed),
+      workers_(std::make_unique<WorkerPool>()) {}
+
+HnswIndex::~HnswIndex() = default;
+
+std::unique_ptr<HnswIndex> HnswIndex::create(int dim, Metric metric, const HnswOptions& options) {
+  SEMSPACE_CHECK(dim > 0 && dim <= (1 << 16), "HnswIndex dimension {} outside 1..65536", dim);
+  SEMSPACE_CHECK(options.m >= 2 && options.m <= 127, "HnswIndex m {} outside 2..127", options.m);
+  SEMSPACE_CHECK(options.ef_construction >= 1, "HnswIndex ef_construction {} < 1", options.ef_construction);
+  SEMSPACE_CHECK(!options.sq8, "HnswIndex: sq8 storage is not implemented yet");
+  return std::unique_ptr<HnswIndex>(new HnswIndex(dim, metric, options));
+}
+
+int HnswIndex::draw_level() {
+  // P(level >= l) = M^-l: level = floor(-ln(U) / ln(M)), U uniform in (0, 1].
+  const double u = 1.0 - static_cast<double>(core::splitmix64(rng_state_) >> 11) * 0x1.0p-53;
+  const double level = -std::log(u) / std::log(static_cast<double>(options_.m));
+  return std::min(static_cast<int>(level), kMaxLevel);
+}
+
+template <class Dist>
+void HnswIndex::insert(NodeId id, Dist dist, NodeLocks& locks, Worker& w) {
+  const float* v = graph_.vector(id);
+  const int level = graph_.level(id);
+  w.links.resize(1 + graph_.m0());
+  const hnsw::LockedLinks links{&locks};
+
+  // A node that raises the top level keeps the entry lock for its whole insertion, so no other insertion
+  // starts from a half-linked entry point.
+  std::unique_lock entry_lock(entry_mutex_);
+  const NodeId entry = entry_;
+  const int top = max_level_;
+  if (level <= top) entry_lock.unlock();
+
+  Candidate current{dist(v, graph_.vector(entry)), entry};
+  for (int lc = top; lc > level; --lc) current = hnsw::greedy_step(graph_, v, current, lc, dist, links, w.links.data());
+
+  for (int lc = std::min(level, top); lc >= 0; --lc) {
+    w.pool.reset(static_cast<std::size_t>(options_.ef_construction));
+    hnsw::beam_search(graph_, v, current, lc, dist, links, w.pool, w.visited, w.links.data());
+    current = w.pool[0];
+    auto& cands = w.candidates;
+    cands.clear();
+    for (std::size_t i = 0; i < w.pool.size(); ++i) {
+      if (w.pool[i].id != id && !graph_.deleted(w.pool[i].id)) cands.push_back(w.pool[i]);
+    }
+    hnsw::select_neighbours(graph_, cands, static_cast<std::size_t>(options_.m), dist);
+
+    locks.lock(id);
+    std::uint32_t* own = graph_.links(id, lc);
+    own[0] = static_cast<std::uint32_t>(cands.size());
+    for (std::size_t i = 0; i < cands.size(); ++i) own[1 + i] = cands[i].id;
+    locks.unlock(id);
+
+    // Link back; a full list is re-selected with the heuristic from its links plus the new node.
+    const std::size_t cap = static_cast<std::size_t>(graph_.capacity_at(lc));
+    std::vector<Candidate> merged;
+    for (const Candidate& c : cands) {
+      locks.lock(c.id);
+      std::uint32_t* list = graph_.links(c.id, lc);
+      if (list[0] < cap) {
+        list[1 + list[0]] = id;
+        ++list[0];
+      } else {
+        const float* base = graph_.vector(c.id);
+        merged.clear();
+        merged.push_back({c.dist, id});
+        for (std::uint32_t i = 1; i <= list[0]; ++i) merged.push_back({dist(base, graph_.vector(list[i])), list[i]});
+        std::sort(merged.begin(), merged.end(), hnsw::nearer);
+        hnsw::select_neighbours(graph_, merged, cap, dist);
+        list[0] = static_cast<std::uint32_t>(merged.size());
+        for (std::size_t i = 0; i < merged.size(); ++i) list[1 + i] = merged[i].id;
+      }
+      locks.unlock(c.id);
+    }
+  }
+  if (level > top) {
+    entry_ = id;
+    max_level_ = level;
+  }
+}
+
+Status HnswIndex::add(std::span<const std::uint64_t> labels, MatrixView vectors, int threads) {
+  if (labels.size() != vectors.rows) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("{} labels for {} vectors", labels.size(), vectors.rows));
+  }
+  if (auto ok = check_rows(vectors, dim_, "vectors"); !ok) return ok;
+  if (vectors.rows == 0) return {};
+  if (graph_.nodes() + vectors.rows >= std::numeric_limits<NodeId>::max()) {
+    return make_error(ErrorCode::kInvalidArgument, "HnswIndex holds at most 2^32 - 2 nodes");
+  }
+
+  // Upsert: the last row of a label wins; an existing node of that label becomes a tombstone.
+  std::unordered_map<std::uint64_t, std::size_t> last_row;
+  last_row.reserve(vectors.rows);
+  for (std::size_t r = 0; r < vectors.rows; ++r) last_row[labels[r]] = r;
+  graph_.reserve(last_row.size());
+  std::vector<NodeId> fresh;
+  fresh.reserve(last_row.size());
+  label_to_node_.reserve(label_to_node_.size() + last_row.size());
+  for (std::size_t r = 0; r < vectors.rows; ++r) {
+    if (last_row[labels[r]] != r) continue;
+    if (auto it = label_to_node_.find(labels[r]); it != label_to_node_.end()) graph_.set_deleted(it->second, true);
+    const NodeId id = graph_.append(labels[r], draw_level(), vectors.data + r * vectors.stride);
+    if (metric_ == Metric::kCosine) normalise(graph_.vector(id), static_cast<std::size_t>(dim_));
+    label_to_node_[labels[r]] = id;
+    fresh.push_back(id);
+  }
+
+  NodeLocks locks(graph_.nodes());
+  with_distance(metric_, dim_, [&](auto dist) {
+    std::size_t start = 0;
+    if (max_level_ < 0) {  // the first node is the entry point
+      entry_ = fresh[0];
+      max_level_ = graph_.level(fresh[0]);
+      start = 1;
+    }
+    std::atomic<std::size_t> next{start};
+    core::run_threads(std::max(1, std::min<int>(threads, static_cast<int>(fresh.size()))), [&](int) {
+      auto worker = workers_->acquire();
+      for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < fresh.size();) {
+        insert(fresh[i], dist, locks, *worker);
+      }
+      workers_->release(std::move(worker));
+    });
+  });
+  if (static_cast<double>(deleted()) > kMaxDeletedFraction * static_cast<double>(graph_.nodes())) compact(threads);
+  return {};
+}
+
+Status HnswIndex::remove(std::span<const std::uint64_t> labels) {
+  for (std::uint64_t label : labels) {
+    if (auto it = label_to_node_.find(label); it != label_to_node_.end()) {
+      graph_.set_deleted(it->second, true);
+      label_to_node_.erase(it);
+    }
+  }
+  if (static_cast<double>(deleted()) > kMaxDeletedFraction * static_cast<double>(graph_.nodes())) compact();
+  return {};
+}
+
+template <class Dist>
+void HnswIndex::repair(Dist dist, int threads) {
+  // Each live node that links to tombstones gets new links chosen with the heuristic from its live links and
+  // the live nodes the tombstones linked to (two hops through chains of tombstones), nearest first. A node
+  // rewrites only its own lists and reads only tombstones' lists, which nobody rewrites, so threads need no locks.
+  const std::size_t limit = 3 * static_cast<std::size_t>(graph_.m0());
+  std::atomic<std::size_t> next{0};
+  core::run_threads(std::max(1, threads), [&](int) {
+    Worker w;
+    std::vector<Candidate>& cands = w.candidates;
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < graph_.nodes();) {
+      const auto n = static_cast<NodeId>(i);
+      if (graph_.deleted(n)) continue;
+      const float* base = graph_.vector(n);
+      for (int lc = 0; lc <= graph_.level(n); ++lc) {
+        std::uint32_t* list = graph_.links(n, lc);
+        bool touched = false;
+        for (std::uint32_t j = 1; j <= list[0] && !touched; ++j) touched = graph_.deleted(list[j]);
+        if (!touched) continue;
+        w.visited.start(graph_.nodes());
+        w.visited.visit(n);
+        cands.clear();
+        auto consider = [&](NodeId x) {
+          if (w.visited.visit(x) && !graph_.deleted(x)) cands.push_back({dist(base, graph_.vector(x)), x});
+        };
+        for (std::uint32_t j = 1; j <= list[0]; ++j) {
+          const NodeId x = list[j];
+          if (!graph_.deleted(x)) {
+            consider(x);
+            continue;
+          }
+          const std::uint32_t* hop = graph_.links(x, lc);
+          for (std::uint32_t t = 1; t <= hop[0]; ++t) {
+            const NodeId y = hop[t];
+            if (!graph_.deleted(y)) {
+              consider(y);
+            } else {
+              const std::uint32_t* hop2 = graph_.links(y, lc);
+              for (std::uint32_t u = 1; u <= hop2[0]; ++u) consider(hop2[u]);
+            }
+          }
+        }
+        std::sort(cands.begin(), cands.end(), hnsw::nearer);
+        if (cands.size() > limit) cands.resize(limit);
+        hnsw::select_neighbours(graph_, cands, static_cast<std::size_t>(graph_.capacity_at(lc)), dist);
+        list[0] = static_cast<std::uint32_t>(cands.size());
+        for (std::size_t j = 0; j < cands.size(); ++j) list[1 + j] = cands[j].id;
+      }
+    }
+  });
+}
+
+void HnswIndex::compact(int threads) {
+  if (deleted() == 0) return;
+  with_distance(metric_, dim_, [&](auto dist) { repair(dist, threads); });
+
+  // Renumber the live nodes densely, keeping their order, and rewrite every link through the new numbers.
+  constexpr NodeId kGone = std::numeric_limits<NodeId>::max();
+  std::vector<NodeId> renumber(graph_.nodes(), kGone);
+  HnswGraph next(dim_, options_.m);
+  next.reserve(size());
+  for (NodeId id = 0; id < graph_.nodes(); ++id) {
+    if (!graph_.deleted(id)) renumber[id] = next.append(graph_.label(id), graph_.level(id), graph_.vector(id));
+  }
+  int top = -1;
+  NodeId entry = 0;
+  for (NodeId id = 0; id < graph_.nodes(); ++id) {
+    const NodeId to = renumber[id];
+    if (to == kGone) continue;
+    for (int lc = 0; lc <= graph_.level(id); ++lc) {
+      const std::uint32_t* from = graph_.links(id, lc);
+      std::uint32_t* into = next.links(to, lc);
+      std::uint32_t count = 0;
+      for (std::uint32_t i = 1; i <= from[0]; ++i) {
+        if (renumber[from[i]] != kGone) into[1 + count++] = renumber[from[i]];
+      }
+      into[0] = count;
+    }
+    if (graph_.level(id) > top) {
+      top = graph_.level(id);
+      entry = to;
+    }
+  }
+  // Keep the old entry point when it lives: the graph's upper levels were built around it.
+  if (max_level_ >= 0 && renumber[entry_] != kGone) entry = renumber[entry_];
+  graph_ = std::move(next);
+  entry_ = entry;
+  max_level_ = top;
+  rebuild_label_map();
+}
+
+void HnswIndex::rebuild_label_map() {
+  label_to_node_.clear();
+  label_to_node_.reserve(graph_.nodes());
+  for (NodeId id = 0; id < graph_.nodes(); ++id) {
+    if (!graph_.deleted(id)) label_to_node_[graph_.label(id)] = id;
+  }
+}
+
+template <class Dist>
+void HnswIndex::exact_scan(const float* query, const LabelSet& filter, std::size_t k, std::uint64_t* labels,
+                           float* scores) const {
+  // Resolve every label first (independent lookups overlap in the CPU), then score with the next vectors
+  // prefetched: the scan is bound by memory latency, not arithmetic.
+  std::vector<Candidate> found;
+  found.reserve(filter.size());
+  for (std::uint64_t label : filter.labels()) {
+    if (auto it = label_to_node_.find(label); it != label_to_node_.end()) found.push_back({0.0f, it->second});
+  }
+  const Dist dist{static_cast<std::size_t>(dim_)};
+  constexpr std::size_t kAhead = 4;
+  for (std::size_t i = 0; i < std::min(kAhead, found.size()); ++i) hnsw::prefetch_vector(graph_.vector(found[i].id), dim_);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (i + kAhead < found.size()) hnsw::prefetch_vector(graph_.vector(found[i + kAhead].id), dim_);
+    found[i].dist = dist(query, graph_.vector(found[i].id));
+  }
+  const std::size_t n = std::min(k, found.size());
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(), hnsw::nearer);
+  for (std::size_t i = 0; i < n; ++i) {
+    labels[i] = graph_.label(found[i].id);
+    scores[i] = -found[i].dist;
+  }
+}
+
+template <class Dist>
+void HnswIndex::search_one(const float* query, const SearchParams& params, Worker& w, std::uint64_t* labels,
+                           float* scores) const {
+  if (metric_ == Metric::kCosine) {
+    w.query.assign(query, query + dim_);
+    normalise(w.query.data(), w.query.size());
+    query = w.query.data();
+  }
+  const Dist dist{static_cast<std::size_t>(dim_)};
+  const auto k = static_cast<std::size_t>(params.k);
+  std::size_t ef = std::max<std::size_t>(params.ef > 0 ? static_cast<std::size_t>(params.ef) : 64, k);
+  const LabelSet* filter = params.filter;
+  if (filter != nullptr) {
+    const double live = static_cast<double>(size());
+    const double selectivity = std::max(std::min(static_cast<double>(filter->size()), live), 1.0) / live;
+    // The walk keeps going until it has met `ef` passing nodes, so it visits about ef / selectivity nodes;
+    // collecting fewer passing ones (ef * sqrt(selectivity), at least 2k) keeps recall, because the passing
+    // nodes it meets on the way are already the nearest of their kind.
+    const double narrowed = std::ceil(static_cast<double>(ef) * std::sqrt(selectivity));
+    ef = std::max({static_cast<std::size_t>(narrowed), 2 * k, std::size_t{16}});
+    const double walk = filter_plan_.walk_cost * static_cast<double>(ef) / selectivity;
+    if (filter->size() <= filter_plan_.max_points || static_cast<double>(filter->size()) <= walk) {
+      exact_scan<Dist>(query, *filter, k, labels, scores);
+      return;
+    }
+  }
+
+  w.links.resize(1 + graph_.m0());
+  Candidate current{dist(query, graph_.vector(entry_)), entry_};
+  for (int lc = max_level_; lc > 0; --lc) {
+    current = hnsw::greedy_step(graph_, query, current, lc, dist, hnsw::InPlaceLinks{}, w.links.data());
+  }
+  std::size_t n = 0;
+  if (filter == nullptr && deleted() == 0) {
+    w.pool.reset(ef);
+    hnsw::beam_search(graph_, query, current, 0, dist, hnsw::InPlaceLinks{}, w.pool, w.visited, w.links.data());
+    n = std::min(k, w.pool.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      labels[i] = graph_.label(w.pool[i].id);
+      scores[i] = -w.pool[i].dist;
+    }
+    return;
+  }
+  auto admit = [&](NodeId id) { return !graph_.deleted(id) && (filter == nullptr || filter->contains(graph_.label(id))); };
+  auto best = hnsw::admitting_search(graph_, query, current, ef, dist, admit, w.visited);
+  n = std::min(k, best.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    labels[i] = graph_.label(best[i].id);
+    scores[i] = -best[i].dist;
+  }
+}
+
+Expected<SearchResults> HnswIndex::search(MatrixView queries, const SearchParams& params) const {
+  if (params.k < 1) return make_error(ErrorCode::kInvalidArgument, fmt::format("k must be at least 1, got {}", params.k));
+  if (params.ef < 0) return make_error(ErrorCode::kInvalidArgument, fmt::format("ef must be >= 0, got {}", params.ef));
+  if (auto ok = check_rows(queries, dim_, "queries"); !ok) return tl::unexpected(ok.error());
+  SearchResults results;
+  results.nq = queries.rows;
+  results.k = static_cast<std::size_t>(params.k);
+  results.labels.assign(results.nq * results.k, kNoLabel);
+  results.scores.assign(results.nq * results.k, -std::numeric_limits<float>::infinity());
+  if (size() == 0 || queries.rows == 0) return results;
+  const int threads = std::max(1, std::min<int>(params.threads, static_cast<int>(queries.rows)));
+  with_distance(metric_, dim_, [&](auto dist) {
+    using Dist = decltype(dist);
+    std::atomic<std::size_t> next{0};
+    core::run_threads(threads, [&](int) {
+      auto worker = workers_->acquire();
+      for (std::size_t q; (q = next.fetch_add(1, std::memory_order_relaxed)) < queries.rows;) {
+        search_one<Dist>(queries.data + q * queries.stride, params, *worker, results.labels.data() + q * results.k,
+                         results.scores.data() + q * results.k);
+      }
+      workers_->release(std::move(worker));
+    });
+  });
+  return results;
+}
+
+std::size_t HnswIndex::memory_bytes() const noexcept {
+  // unordered_map: a node of key, value and next pointer plus a bucket pointer per entry.
+  return graph_.memory_bytes() + label_to_node_.size() * (sizeof(std::uint64_t) * 2 + sizeof(void*) * 2);
+}
+
+}  // namespace semspace::index

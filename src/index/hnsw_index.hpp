@@ -1,0 +1,107 @@
+// HnswIndex: approximate nearest neighbours on a Hierarchical Navigable Small World graph (Malkov & Yashunin).
+// Build is multithreaded (per-node locks); queries are split over threads. Upserts re-insert the new vector
+// as a new node and tombstone the old one; removals tombstone. Tombstoned nodes are still walked (they keep
+// the graph connected) but never returned, and once they pass a fraction of the graph the index repairs the
+// links around them and compacts them away, so recall does not rot. Filtered searches scan the passing points
+// exactly when they are few and otherwise walk the whole graph admitting only passing points.
+// Thread safety: search() may run concurrently with search(); add() and remove() need exclusive access.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "index/hnsw_graph.hpp"
+#include "index/vector_index.hpp"
+
+namespace semspace::index {
+
+struct HnswOptions {
+  int m = 16;                 // links per node on upper levels; 2m at level 0
+  int ef_construction = 200;  // beam width while inserting
+  bool sq8 = false;           // int8 storage with f32 re-ranking (not implemented yet: create() refuses)
+  int rerank = 0;             // 0 = auto when sq8
+  std::uint64_t seed = 42;    // levels are drawn from it (a single-threaded build is reproducible)
+};
+
+/// When a filtered search scans the passing points exactly instead of walking the graph. A scan costs one
+/// distance per passing point; a filtered walk that must collect ef' passing points meets about
+/// ef' / selectivity nodes at roughly `walk_cost` distances each. The cheaper one runs, and the scan always
+/// below `max_points` (Qdrant's planner makes the same choice from a cardinality estimate; we know the size).
+struct HnswFilterPlan {
+  std::size_t max_points = 1000;
+  double walk_cost = 10.0;
+};
+
+class HnswIndex final : public VectorIndex {
+ public:
+  static constexpr char kMagic[9] = "SSHNSW01";
+  /// Deleted nodes may make up at most this fraction of the graph before repair and compaction run.
+  static constexpr double kMaxDeletedFraction = 0.2;
+
+  static std::unique_ptr<HnswIndex> create(int dim, Metric metric, const HnswOptions& options = {});
+  ~HnswIndex() override;
+  /// Maps a file written by save(); the graph and vectors stay in the mapping until the index is changed.
+  static Expected<std::unique_ptr<HnswIndex>> load(const std::filesystem::path& path);
+  /// Parses a snapshot held in memory (copied); `name` appears in errors. For tests and fuzzing.
+  static Expected<std::unique_ptr<HnswIndex>> load_bytes(std::span<const std::byte> bytes, std::string_view name);
+
+  int dim() const noexcept override { return dim_; }
+  Metric metric() const noexcept override { return metric_; }
+  std::size_t size() const noexcept override { return label_to_node_.size(); }
+  Status add(std::span<const std::uint64_t> labels, MatrixView vectors, int threads = 1) override;
+  Status remove(std::span<const std::uint64_t> labels) override;
+  bool contains(std::uint64_t label) const noexcept override { return label_to_node_.count(label) != 0; }
+  Expected<SearchResults> search(MatrixView queries, const SearchParams& params) const override;
+  Status save(const std::filesystem::path& path) const override;
+
+  const HnswOptions& options() const noexcept { return options_; }
+  /// Graph nodes including tombstoned ones.
+  std::size_t nodes() const noexcept { return graph_.nodes(); }
+  std::size_t deleted() const noexcept { return graph_.nodes() - size(); }
+  /// Bytes held by the graph, vectors and label map (mapped pages count too).
+  std::size_t memory_bytes() const noexcept;
+  void set_filter_plan(const HnswFilterPlan& plan) noexcept { filter_plan_ = plan; }
+  /// Reconnects the neighbours of tombstoned nodes and drops those nodes (runs on its own past the threshold:
+  /// from add() on its threads, from remove() on one).
+  void compact(int threads = 1);
+
+ private:
+  HnswIndex(int dim, Metric metric, const HnswOptions& options);
+  friend class HnswSnapshot;
+
+  struct Worker;
+  template <class Dist>
+  void insert(NodeId id, Dist dist, NodeLocks& locks, Worker& worker);
+  template <class Dist>
+  void search_one(const float* query, const SearchParams& params, Worker& worker, std::uint64_t* labels,
+                  float* scores) const;
+  template <class Dist>
+  void exact_scan(const float* query, const LabelSet& filter, std::size_t k, std::uint64_t* labels,
+                  float* scores) const;
+  template <class Dist>
+  void repair(Dist dist, int threads);
+  int draw_level();
+  void rebuild_label_map();
+
+  int dim_;
+  Metric metric_;
+  HnswOptions options_;
+  HnswFilterPlan filter_plan_;
+  HnswGraph graph_;
+  std::uint64_t rng_state_;
+  NodeId entry_ = 0;
+  int max_level_ = -1;  // -1: empty graph
+  std::mutex entry_mutex_;
+  std::unordered_map<std::uint64_t, NodeId> label_to_node_;  // live nodes only
+
+  class WorkerPool;  // scratch space reused across searches (visited marks sized to the graph)
+  std::unique_ptr<WorkerPool> workers_;
+};
+
+}  // namespace semspace::index

@@ -1,0 +1,242 @@
+// The graph walks of HNSW (Malkov & Yashunin, 2016/2018): greedy descent through the upper levels, the ef-wide
+// beam search of one level, and the neighbour-selection heuristic. Shared by insertion, queries and repair;
+// templated on the distance so the metric is chosen once per call, not per pair.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <queue>
+#include <utility>
+#include <vector>
+
+#include "core/kernels/distance.hpp"
+#include "index/hnsw_graph.hpp"
+
+namespace semspace::index::hnsw {
+
+/// Distances, lower is nearer. Cosine vectors are normalised on the way in, so it shares the dot distance.
+struct L2Distance {
+  std::size_t dim;
+  float operator()(const float* a, const float* b) const noexcept { return kernels::l2sq_f32(a, b, dim); }
+};
+struct DotDistance {
+  std::size_t dim;
+  float operator()(const float* a, const float* b) const noexcept { return -kernels::dot_f32(a, b, dim); }
+};
+
+/// Visited marks with an epoch per search, so starting a search costs nothing instead of clearing n flags.
+class VisitedSet {
+ public:
+  void start(std::size_t nodes) {
+    if (marks_.size() < nodes) marks_.resize(nodes + nodes / 4 + 1024, 0);
+    if (++epoch_ == 0) {  // wrapped: clear once every 65535 searches
+      std::fill(marks_.begin(), marks_.end(), std::uint16_t{0});
+      epoch_ = 1;
+    }
+  }
+  bool visit(NodeId id) noexcept {  // true the first time in this search
+    if (marks_[id] == epoch_) return false;
+    marks_[id] = epoch_;
+    return true;
+  }
+  bool seen(NodeId id) const noexcept { return marks_[id] == epoch_; }
+  const std::uint16_t* mark_address(NodeId id) const noexcept { return &marks_[id]; }
+
+ private:
+  std::vector<std::uint16_t> marks_;
+  std::uint16_t epoch_ = 0;
+};
+
+struct Candidate {
+  float dist;
+  NodeId id;
+};
+inline bool nearer(const Candidate& a, const Candidate& b) noexcept { return a.dist < b.dist; }
+
+/// The ef best candidates found so far, kept sorted in one array with a cursor at the nearest one not yet
+/// expanded. One array replaces the paper's two heaps: inserting is a short memmove over cache-resident data,
+/// and "nearest unexpanded" is the cursor.
+class CandidatePool {
+ public:
+  void reset(std::size_t capacity) {
+    capacity_ = capacity;
+    if (items_.size() < capacity + 1) {
+      items_.resize(capacity + 1);
+      expanded_.resize(capacity + 1);
+    }
+    size_ = cursor_ = 0;
+  }
+  std::size_t size() const noexcept { return size_; }
+  const Candidate& operator[](std::size_t i) const noexcept { return items_[i]; }
+  bool full() const noexcept { return size_ == capacity_; }
+  float worst() const noexcept { return items_[size_ - 1].dist; }
+  /// Would `dist` enter the pool?
+  bool admits(float dist) const noexcept { return size_ < capacity_ || dist < items_[size_ - 1].dist; }
+  void insert(float dist, NodeId id) noexcept {
+    if (!admits(dist)) return;
+    std::size_t lo = 0, hi = size_;
+    while (lo < hi) {
+      const std::size_t mid = (lo + hi) / 2;
+      if (items_[mid].dist <= dist) lo = mid + 1; else hi = mid;
+    }
+    const std::size_t moved = (size_ < capacity_ ? size_ : size_ - 1) - lo;
+    std::memmove(&items_[lo + 1], &items_[lo], moved * sizeof(Candidate));
+    std::memmove(&expanded_[lo + 1], &expanded_[lo], moved);
+    items_[lo] = {dist, id};
+    expanded_[lo] = 0;
+    if (size_ < capacity_) ++size_;
+    if (lo < cursor_) cursor_ = lo;
+  }
+  bool has_next() const noexcept { return cursor_ < size_; }
+  /// The candidate next() will return (valid when has_next()).
+  NodeId peek() const noexcept { return items_[cursor_].id; }
+  /// The nearest unexpanded candidate, marked expanded.
+  Candidate next() noexcept {
+    const Candidate c = items_[cursor_];
+    expanded_[cursor_] = 1;
+    while (cursor_ < size_ && expanded_[cursor_]) ++cursor_;
+    return c;
+  }
+
+ private:
+  std::vector<Candidate> items_;
+  std::vector<std::uint8_t> expanded_;
+  std::size_t capacity_ = 0, size_ = 0, cursor_ = 0;
+};
+
+inline void prefetch(const void* p) noexcept { __builtin_prefetch(p, 0, 3); }
+
+/// Prefetches the first cache lines of a vector; the hardware prefetcher follows the rest.
+inline void prefetch_vector(const float* v, std::size_t dim) noexcept {
+  const char* p = reinterpret_cast<const char*>(v);
+  const std::size_t lines = std::min<std::size_t>((dim * sizeof(float) + 63) / 64, 4);
+  for (std::size_t i = 0; i < lines; ++i) prefetch(p + 64 * i);
+}
+
+/// Reads a node's link list. During a parallel build the list may be rewritten by another thread, so the
+/// builder copies it under the node's lock; queries run on a quiescent graph and read in place.
+struct InPlaceLinks {
+  const std::uint32_t* operator()(const HnswGraph& g, NodeId id, int level, std::uint32_t*) const noexcept {
+    return g.links(id, level);
+  }
+};
+struct LockedLinks {
+  NodeLocks* locks;
+  const std::uint32_t* operator()(const HnswGraph& g, NodeId id, int level, std::uint32_t* buffer) const noexcept {
+    locks->lock(id);
+    const std::uint32_t* src = g.links(id, level);
+    std::memcpy(buffer, src, sizeof(std::uint32_t) * (1 + std::min<std::uint32_t>(src[0], g.capacity_at(level))));
+    locks->unlock(id);
+    return buffer;
+  }
+};
+
+/// Greedy descent at one level: moves to the nearest neighbour until none is nearer.
+template <class Dist, class Links>
+Candidate greedy_step(const HnswGraph& g, const float* query, Candidate current, int level, Dist dist, Links links,
+                      std::uint32_t* buffer) {
+  for (bool moved = true; moved;) {
+    moved = false;
+    const std::uint32_t* list = links(g, current.id, level, buffer);
+    const std::uint32_t count = std::min<std::uint32_t>(list[0], g.capacity_at(level));
+    for (std::uint32_t i = 1; i <= count; ++i) prefetch_vector(g.vector(list[i]), g.dim());
+    for (std::uint32_t i = 1; i <= count; ++i) {
+      const float d = dist(query, g.vector(list[i]));
+      if (d < current.dist) {
+        current = {d, list[i]};
+        moved = true;
+      }
+    }
+  }
+  return current;
+}
+
+/// Beam search of one level from `entry`; leaves the ef nearest nodes it met in `pool` (ef = pool capacity).
+template <class Dist, class Links>
+void beam_search(const HnswGraph& g, const float* query, Candidate entry, int level, Dist dist, Links links,
+                 CandidatePool& pool, VisitedSet& visited, std::uint32_t* buffer) {
+  visited.start(g.nodes());
+  visited.visit(entry.id);
+  pool.insert(entry.dist, entry.id);
+  NodeId fresh[2 * 255];
+  while (pool.has_next()) {
+    const Candidate c = pool.next();
+    // The next candidate's links are likely needed after this one: start fetching them now.
+    if (pool.has_next()) prefetch(g.links(pool.peek(), level));
+    const std::uint32_t* list = links(g, c.id, level, buffer);
+    const std::uint32_t count = std::min<std::uint32_t>(list[0], g.capacity_at(level));
+    // Gather the unvisited neighbours first so their vectors can be fetched while earlier ones are scored.
+    std::uint32_t n = 0;
+    for (std::uint32_t i = 1; i <= count; ++i) {
+      if (visited.visit(list[i])) fresh[n++] = list[i];
+    }
+    if (n == 0) continue;
+    prefetch_vector(g.vector(fresh[0]), g.dim());
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (i + 1 < n) prefetch_vector(g.vector(fresh[i + 1]), g.dim());
+      const float d = dist(query, g.vector(fresh[i]));
+      pool.insert(d, fresh[i]);
+    }
+  }
+}
+
+/// Beam search that walks every node but admits to the result only those `admit(id)` accepts (filters and
+/// tombstones): the walk keeps the graph connected through non-matching nodes. Results sorted nearest first.
+template <class Dist, class Admit>
+std::vector<Candidate> admitting_search(const HnswGraph& g, const float* query, Candidate entry, std::size_t ef,
+                                        Dist dist, Admit admit, VisitedSet& visited) {
+  auto farther = [](const Candidate& a, const Candidate& b) { return a.dist > b.dist; };
+  std::priority_queue<Candidate, std::vector<Candidate>, decltype(farther)> frontier(farther);  // nearest on top
+  std::priority_queue<Candidate, std::vector<Candidate>, decltype(&nearer)> best(&nearer);      // farthest on top
+  visited.start(g.nodes());
+  visited.visit(entry.id);
+  frontier.push(entry);
+  if (admit(entry.id)) best.push(entry);
+  NodeId fresh[2 * 255];
+  while (!frontier.empty()) {
+    const Candidate c = frontier.top();
+    if (best.size() >= ef && c.dist > best.top().dist) break;
+    frontier.pop();
+    const std::uint32_t* list = g.links0(c.id);
+    const std::uint32_t count = std::min<std::uint32_t>(list[0], g.m0());
+    std::uint32_t n = 0;
+    for (std::uint32_t i = 1; i <= count; ++i) {
+      if (visited.visit(list[i])) fresh[n++] = list[i];
+    }
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (i + 1 < n) prefetch_vector(g.vector(fresh[i + 1]), g.dim());
+      const float d = dist(query, g.vector(fresh[i]));
+      if (best.size() < ef || d < best.top().dist) {
+        frontier.push({d, fresh[i]});
+        if (admit(fresh[i])) {
+          best.push({d, fresh[i]});
+          if (best.size() > ef) best.pop();
+        }
+      }
+    }
+  }
+  std::vector<Candidate> out(best.size());
+  for (std::size_t i = out.size(); i-- > 0; best.pop()) out[i] = best.top();
+  return out;
+}
+
+/// The paper's heuristic (algorithm 4): take candidates nearest first, keeping one only if it is nearer the
+/// base than to every one kept so far, so links spread in different directions instead of into one cluster.
+/// `candidates` must be sorted nearest first; returns at most `max_links`.
+template <class Dist>
+void select_neighbours(const HnswGraph& g, std::vector<Candidate>& candidates, std::size_t max_links, Dist dist) {
+  if (candidates.size() <= max_links) return;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < candidates.size() && kept < max_links; ++i) {
+    const Candidate c = candidates[i];
+    bool diverse = true;
+    for (std::size_t j = 0; j < kept && diverse; ++j) {
+      diverse = dist(g.vector(c.id), g.vector(candidates[j].id)) >= c.dist;
+    }
+    if (diverse) candidates[kept++] = c;
+  }
+  candidates.resize(kept);
+}
+
+}  // namespace semspace::index::hnsw
