@@ -28,8 +28,8 @@ stdout~ ^\{"results":\[\{"id":"r[123]".*"id":"r[123]"
 run: {semspace} collection info docs --db c.db --json
 stdout~ "count":6
 run: printf '{"id":"bad","vector":[1,2]}\n' > bad.jsonl && {semspace} collection upsert docs --input bad.jsonl --db c.db
-exit: 2
-stderr~ dimension
+exit: 1
+stderr~ bad\.jsonl:1: .*dimension 2 but collection 'docs' has dimension 16
 run: printf '{"id":"x" "text":1}\n' > broken.jsonl && {semspace} collection upsert docs --input broken.jsonl --db c.db
 exit: 1
 stderr~ broken\.jsonl:1
