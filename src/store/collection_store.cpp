@@ -726,6 +726,15 @@ Expected<std::optional<std::vector<float>>> CollectionStore::get_array(const std
   return std::optional<std::vector<float>>(std::move(values));
 }
 
+Status CollectionStore::check_integrity() {
+  auto stmt = impl_->prepare("PRAGMA integrity_check");
+  if (!stmt) return tl::unexpected(stmt.error());
+  std::string found;
+  while (sqlite3_step(stmt->get()) == SQLITE_ROW) found += (found.empty() ? "" : "; ") + column_text(stmt->get(), 0);
+  if (found != "ok") return make_error(ErrorCode::kCorrupt, fmt::format("{}: integrity check: {}", impl_->path.string(), found));
+  return {};
+}
+
 std::filesystem::path CollectionStore::snapshot_base(const std::string& name) const {
   return fs::path(impl_->path.string() + ".indexes") / file_safe(name);
 }

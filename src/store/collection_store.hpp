@@ -101,6 +101,9 @@ class CollectionStore {
   Status put_array(const std::string& name, const std::string& key, std::span<const float> values);
   Expected<std::optional<std::vector<float>>> get_array(const std::string& name, const std::string& key);
 
+  /// SQLite's PRAGMA integrity_check: ok, or kCorrupt with what it found.
+  Status check_integrity();
+
   /// Where the collection's index snapshot lives: <db>.indexes/<name, file-safe>.
   std::filesystem::path snapshot_base(const std::string& name) const;
 
