@@ -221,8 +221,15 @@ void register_upsert(CLI::App& group, int& exit_code) {
       const std::string where = fmt::format("{}:{}", reader->name(), reader->line_number());
       auto bad = [&](const std::string& what) { fail(Error{ErrorCode::kCorrupt, where + ": " + what}); };
       if (line.size() > kMaxRecordBytes) return bad("line is longer than 64 MiB");
-      nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
-      if (record.is_discarded() || !record.is_object()) return bad("not a JSON object");
+      nlohmann::json record;
+      try {
+        record = nlohmann::json::parse(line);
+      } catch (const nlohmann::json::parse_error& error) {
+        std::string what = error.what();  // "[json.exception.parse_error.101] parse error at line 1, column 9: ..."
+        if (auto at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
+        return bad("not valid JSON: " + what);
+      }
+      if (!record.is_object()) return bad("not a JSON object");
       store::Point point;
       auto id = record.find("id");
       if (id == record.end()) return bad("missing \"id\"");
