@@ -224,7 +224,7 @@ void register_upsert(CLI::App& group, int& exit_code) {
       nlohmann::json record;
       try {
         record = nlohmann::json::parse(line);
-      } catch (const nlohmann::json::parse_error& error) {
+      } catch (const nlohmann::json::exception& error) {  // also out_of_range: a number beyond double (1e999)
         std::string what = error.what();  // "[json.exception.parse_error.101] parse error at line 1, column 9: ..."
         if (auto at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
         return bad("not valid JSON: " + what);

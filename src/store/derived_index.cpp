@@ -176,8 +176,12 @@ Status sync_derived_index(IndexSource& source, const std::string& collection, co
   if (snapshot.error().code == ErrorCode::kIo) return tl::unexpected(snapshot.error());  // the database failed
 
   if (notice) {
-    notice(fmt::format("collection '{}': rebuilding its {} index from the database ({})", collection,
-                       kCollectionIndexKind, snapshot.error().message));
+    std::error_code exists_ec;
+    const bool never_saved = !fs::exists(index_path(snapshot_base), exists_ec) && !fs::exists(manifest_path(snapshot_base), exists_ec);
+    notice(never_saved ? fmt::format("collection '{}': building its {} index from the database (no snapshot yet)",
+                                     collection, kCollectionIndexKind)
+                       : fmt::format("collection '{}': rebuilding its {} index from the database ({})", collection,
+                                     kCollectionIndexKind, snapshot.error().message));
   }
   DerivedIndex rebuilt{make_collection_index(source.dim(), source.metric()), source.seq()};
   auto ok = source.points_since(-1, [&](std::span<const std::uint64_t> labels, MatrixView vectors) -> Status {

@@ -269,7 +269,7 @@ Expected<FilterNode> parse_filter(std::string_view text) {
   json value;
   try {
     value = json::parse(text);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {  // parse_error, and out_of_range for numbers beyond double (1e999)
     std::string what = error.what();
     if (auto at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
     return make_error(ErrorCode::kInvalidArgument, "filter is not valid JSON: " + what);

@@ -39,6 +39,9 @@ stderr~ dim\.jsonl:2: "vector" has dimension 2 but collection 'v' has dimension 
 run: printf '{"id":"a","vector":[1,0,0]}\n{"id":"b","vector":[1e39,0,0]}\n' > inf.jsonl && {semspace} collection upsert v --input inf.jsonl --db c.db
 exit: 1
 stderr~ inf\.jsonl:2: "vector"\[0\] is not a finite float
+run: printf '{"id":"a","vector":[1,0,0]}\n{"id":"b","vector":[1e999,0,0]}\n' > huge.jsonl && {semspace} collection upsert v --input huge.jsonl --db c.db
+exit: 1
+stderr~ huge\.jsonl:2: not valid JSON: number overflow
 run: printf '{"id":"a","vector":[1,0,0]}\n{"id":"b","vector":[NaN,0,0]}\n' > nan.jsonl && {semspace} collection upsert v --input nan.jsonl --db c.db
 exit: 1
 stderr~ nan\.jsonl:2: not valid JSON

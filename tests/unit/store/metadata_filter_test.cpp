@@ -123,6 +123,7 @@ TEST(FilterParse, ErrorsNameThePlaceAndTheExpectation) {
     return parsed ? std::string() : parsed.error().message;
   };
   EXPECT_THAT(error(R"({"year": )"), ::testing::HasSubstr("not valid JSON"));
+  EXPECT_THAT(error(R"({"year": 1e999})"), ::testing::HasSubstr("not valid JSON"));  // found by the fuzzer
   EXPECT_THAT(error(R"([1, 2])"), ::testing::HasSubstr("filter at top level: expected an object, got an array"));
   EXPECT_THAT(error(R"({"year": {"$gtx": 1}})"), ::testing::HasSubstr("filter at year.$gtx: operator \"$gtx\" is unknown"));
   EXPECT_THAT(error(R"({"$nor": []})"), ::testing::HasSubstr("operator \"$nor\" is unknown here"));
