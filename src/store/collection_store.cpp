@@ -236,7 +236,8 @@ struct CollectionStore::Impl {
     return index::LabelSet(std::move(keys));
   }
 
-  Status sync(const CollectionRow& row);
+  // Brings the named collection's derived index up to date; returns it.
+  Expected<const DerivedIndex*> sync(const std::string& name);
 };
 
 namespace {
@@ -302,40 +303,65 @@ class SqliteSource final : public IndexSource {
     return keys;
   }
 
+  // Runs inside sync's read transaction, which cannot turn into a write safely: remembered for afterwards.
   Status forget_deleted_through(std::int64_t seq) override {
-    return impl_.write([&]() -> Status {
-      auto del = impl_.prepare("DELETE FROM deleted_point WHERE cid = ? AND seq <= ?");
-      if (!del) return tl::unexpected(del.error());
-      sqlite3_bind_int64(del->get(), 1, row_.cid);
-      sqlite3_bind_int64(del->get(), 2, seq);
-      if (sqlite3_step(del->get()) != SQLITE_DONE) return impl_.fail("cannot trim deletions");
-      auto mark = impl_.prepare("UPDATE collection SET trimmed_seq = max(trimmed_seq, ?) WHERE cid = ?");
-      if (!mark) return tl::unexpected(mark.error());
-      sqlite3_bind_int64(mark->get(), 1, seq);
-      sqlite3_bind_int64(mark->get(), 2, row_.cid);
-      if (sqlite3_step(mark->get()) != SQLITE_DONE) return impl_.fail("cannot trim deletions");
-      return {};
-    });
+    trim_through_ = std::max(trim_through_.value_or(seq), seq);
+    return {};
   }
+  std::optional<std::int64_t> trim_through() const { return trim_through_; }
 
  private:
   CollectionStore::Impl& impl_;
   const CollectionRow& row_;
   std::uint64_t count_;
+  std::optional<std::int64_t> trim_through_;
 };
+
+// Forgets the deletions a snapshot now covers.
+Status trim_deletions(CollectionStore::Impl& impl, std::int64_t cid, std::int64_t seq) {
+  return impl.write([&]() -> Status {
+    auto del = impl.prepare("DELETE FROM deleted_point WHERE cid = ? AND seq <= ?");
+    if (!del) return tl::unexpected(del.error());
+    sqlite3_bind_int64(del->get(), 1, cid);
+    sqlite3_bind_int64(del->get(), 2, seq);
+    if (sqlite3_step(del->get()) != SQLITE_DONE) return impl.fail("cannot trim deletions");
+    auto mark = impl.prepare("UPDATE collection SET trimmed_seq = max(trimmed_seq, ?) WHERE cid = ?");
+    if (!mark) return tl::unexpected(mark.error());
+    sqlite3_bind_int64(mark->get(), 1, seq);
+    sqlite3_bind_int64(mark->get(), 2, cid);
+    if (sqlite3_step(mark->get()) != SQLITE_DONE) return impl.fail("cannot trim deletions");
+    return {};
+  });
+}
 
 }  // namespace
 
-Status CollectionStore::Impl::sync(const CollectionRow& row) {
+Expected<const DerivedIndex*> CollectionStore::Impl::sync(const std::string& name) {
   if (txn_open) {
     // A snapshot of uncommitted changes would carry a sequence number that a rollback hands out again.
     return make_error(ErrorCode::kInvalidArgument, "cannot search or index inside an open write transaction");
   }
-  auto n = count(row.cid);
-  if (!n) return tl::unexpected(n.error());
-  SqliteSource source(*this, row, *n);
-  const fs::path base = fs::path(path.string() + ".indexes") / file_safe(row.info.name);
-  return sync_derived_index(source, row.info.name, base, indexes[row.uid], notice);
+  // One read transaction: the sequence, the count and the rows read for catching up all describe the same
+  // moment, even while another process writes.
+  const fs::path base = fs::path(path.string() + ".indexes") / file_safe(name);
+  auto lock = SnapshotLock::acquire(base);
+  if (!lock) return tl::unexpected(lock.error());
+  if (auto ok = exec("BEGIN;"); !ok) return tl::unexpected(ok.error());
+  auto row = lookup(name);
+  Expected<std::uint64_t> n = row ? count(row->cid) : tl::unexpected(row.error());
+  std::optional<std::int64_t> trim;
+  Status synced = n ? Status{} : Status(tl::unexpected(n.error()));
+  if (n) {
+    SqliteSource source(*this, *row, *n);
+    synced = sync_derived_index(source, name, base, indexes[row->uid], notice);
+    trim = source.trim_through();
+  }
+  (void)exec("COMMIT;");
+  if (!synced) return tl::unexpected(synced.error());
+  if (trim) {
+    if (auto ok = trim_deletions(*this, row->cid, *trim); !ok) return tl::unexpected(ok.error());
+  }
+  return &indexes[row->uid];
 }
 
 CollectionStore::CollectionStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -647,9 +673,9 @@ Expected<index::LabelSet> CollectionStore::filter_labels(const std::string& name
 }
 
 Status CollectionStore::sync_index(const std::string& name) {
-  auto row = impl_->lookup(name);
-  if (!row) return tl::unexpected(row.error());
-  return impl_->sync(*row);
+  auto synced = impl_->sync(name);
+  if (!synced) return tl::unexpected(synced.error());
+  return {};
 }
 
 void CollectionStore::set_notice_handler(std::function<void(const std::string&)> handler) {
@@ -675,8 +701,9 @@ Expected<std::vector<SearchHit>> CollectionStore::search(const std::string& name
     if (labels->size() == 0) return std::vector<SearchHit>{};
     passing.emplace(std::move(*labels));
   }
-  if (auto ok = impl_->sync(*row); !ok) return tl::unexpected(ok.error());
-  const DerivedIndex& derived = impl_->indexes[row->uid];
+  auto synced = impl_->sync(name);
+  if (!synced) return tl::unexpected(synced.error());
+  const DerivedIndex& derived = **synced;
   index::SearchParams params;
   params.k = options.k;
   params.filter = passing ? &*passing : nullptr;

@@ -27,31 +27,6 @@ fs::path manifest_path(const fs::path& base) {
 }
 fs::path lock_path(const fs::path& base) { return with_suffix(base, ".lock"); }
 
-// flock(2) on a side file: released when the descriptor closes, also when the process is killed.
-class FileLock {
- public:
-  static Expected<FileLock> exclusive(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return make_error(ErrorCode::kIo, fmt::format("{}: cannot open lock file", path.string()));
-    while (::flock(fd, LOCK_EX) != 0) {
-      if (errno != EINTR) {
-        ::close(fd);
-        return make_error(ErrorCode::kIo, fmt::format("{}: cannot lock", path.string()));
-      }
-    }
-    return FileLock(fd);
-  }
-  FileLock(FileLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  FileLock& operator=(FileLock&&) = delete;
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
- private:
-  explicit FileLock(int fd) : fd_(fd) {}
-  int fd_;
-};
-
 // Applies the changes after `from` (deletions, then writes; keys are never reused, so the order is safe).
 // Re-applying changes the index already has is harmless: both steps are idempotent.
 Expected<std::size_t> catch_up(IndexSource& source, index::VectorIndex& index, std::int64_t from) {
@@ -133,6 +108,31 @@ Expected<DerivedIndex> load_snapshot(IndexSource& source, const fs::path& base, 
 
 }  // namespace
 
+Expected<SnapshotLock> SnapshotLock::acquire(const std::filesystem::path& snapshot_base) {
+  std::error_code ec;
+  fs::create_directories(snapshot_base.parent_path(), ec);
+  if (ec) {
+    return make_error(ErrorCode::kIo, fmt::format("{}: cannot create the snapshot folder: {}",
+                                                  snapshot_base.parent_path().string(), ec.message()));
+  }
+  const fs::path path = lock_path(snapshot_base);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error(ErrorCode::kIo, fmt::format("{}: cannot open lock file", path.string()));
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      ::close(fd);
+      return make_error(ErrorCode::kIo, fmt::format("{}: cannot lock", path.string()));
+    }
+  }
+  return SnapshotLock(fd);
+}
+
+SnapshotLock::SnapshotLock(SnapshotLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+
+SnapshotLock::~SnapshotLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 std::unique_ptr<index::VectorIndex> make_collection_index(int dim, index::Metric metric) {
   return ScanIndex::create(dim, metric);
 }
@@ -149,15 +149,6 @@ std::vector<std::filesystem::path> snapshot_files(const std::filesystem::path& s
 
 Status sync_derived_index(IndexSource& source, const std::string& collection, const std::filesystem::path& snapshot_base,
                           DerivedIndex& current, const std::function<void(const std::string&)>& notice) {
-  std::error_code ec;
-  fs::create_directories(snapshot_base.parent_path(), ec);
-  if (ec) {
-    return make_error(ErrorCode::kIo,
-                      fmt::format("{}: cannot create the snapshot folder: {}", snapshot_base.parent_path().string(), ec.message()));
-  }
-  auto lock = FileLock::exclusive(lock_path(snapshot_base));
-  if (!lock) return tl::unexpected(lock.error());
-
   // In memory from an earlier call in this process: catch up when the log still covers the gap.
   if (current.index && current.seq <= source.seq() && current.seq >= source.trimmed_seq()) {
     if (current.seq == source.seq()) return {};

@@ -49,11 +49,26 @@ struct DerivedIndex {
   std::int64_t seq = -1;  // the change sequence the index reflects
 };
 
+/// An exclusive lock on a collection's snapshot files (flock on `snapshot_base`.lock, released on destruction or
+/// when the process dies), so concurrent processes do not interleave snapshot writes. Creates the folder.
+class SnapshotLock {
+ public:
+  static Expected<SnapshotLock> acquire(const std::filesystem::path& snapshot_base);
+  SnapshotLock(SnapshotLock&& other) noexcept;
+  SnapshotLock& operator=(SnapshotLock&&) = delete;
+  ~SnapshotLock();
+
+ private:
+  explicit SnapshotLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
 /// Brings `current` (empty, or kept in memory from an earlier call) up to the source's sequence: from memory,
 /// else from the snapshot at `snapshot_base`.<kind>, catching up through the change log when the deletions since
 /// are still recorded, else by rebuilding from the source. Writes a new snapshot when anything changed. A rebuild
-/// is reported once through `notice`, with the reason (missing, stale, checksum, ...). Holds an exclusive lock
-/// on `snapshot_base`.lock while it works, so concurrent processes do not interleave snapshot writes.
+/// is reported once through `notice`, with the reason (missing, stale, checksum, ...). The caller holds the
+/// SnapshotLock of `snapshot_base`, taken before it reads the source, so it never sees a snapshot newer than
+/// what it reads.
 Status sync_derived_index(IndexSource& source, const std::string& collection, const std::filesystem::path& snapshot_base,
                           DerivedIndex& current, const std::function<void(const std::string&)>& notice);
 

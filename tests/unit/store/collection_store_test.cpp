@@ -289,6 +289,30 @@ TEST_F(SnapshotTest, AnOlderSnapshotCatchesUpWithoutARebuild) {
   EXPECT_TRUE(notices_.empty()) << notices_.front();
 }
 
+TEST_F(SnapshotTest, AnIndexInMemoryCatchesUpWithWritesOfThisAndOtherHandles) {
+  auto store = open();
+  auto other = open();
+  const std::vector<float> q = points_[17].vector;
+  EXPECT_EQ(search(store), brute_force(points_, q, "l2", 8));
+  for (int round = 0; round < 3; ++round) {
+    auto& writer = round % 2 == 0 ? store : other;
+    auto more = random_points(5, dim_, 100 + round, 2000 + 10 * round);
+    more[0].vector = q;
+    ASSERT_TRUE(writer.upsert("docs/v1", more));
+    std::vector<PointId> gone = {PointId(std::string("p" + std::to_string(2001 + 10 * (round - 1))))};
+    if (round > 0) ASSERT_EQ(*writer.remove("docs/v1", gone), 1u);
+    points_.insert(points_.end(), more.begin(), more.end());
+    if (round > 0) {
+      const std::string id = "\"p" + std::to_string(2001 + 10 * (round - 1)) + "\"";
+      std::erase_if(points_, [&](const Point& p) { return show(p.id) == id; });
+    }
+    auto hits = store.search("docs/v1", q, SearchOptions{.k = 8});
+    ASSERT_TRUE(hits);
+    EXPECT_EQ(ids_of(*hits), brute_force(points_, q, "l2", 8)) << "round " << round;
+  }
+  EXPECT_TRUE(notices_.empty()) << notices_.front();
+}
+
 TEST_F(SnapshotTest, AMissingSnapshotIsRebuiltWithTheSameResults) {
   auto expected = brute_force(points_, points_[17].vector, "l2", 8);
   fs::remove(index_file());
