@@ -9,17 +9,17 @@
 #include <fmt/format.h>
 
 #include "cli/cli_common.hpp"
-#include "cli/text_encoding.hpp"
+#include "encoders/text_encoding.hpp"
 #include "core/progress.hpp"
 #include "io/corpus_reader.hpp"
 #include "io/npy.hpp"
 #include "store/collection_store.hpp"
+#include "store/collection_text.hpp"
 #include "store/metadata_filter.hpp"
 
 namespace semspace::cli {
 namespace {
 
-constexpr const char* kSifComponentKey = "sif_component";
 constexpr std::size_t kUpsertBatch = 20000;
 constexpr std::size_t kMaxRecordBytes = std::size_t{64} << 20;
 constexpr const char* kDbHelp = "Database file (default $SEMSPACE_HOME/collections.db)";
@@ -79,36 +79,8 @@ Expected<WordVectors> collection_model(const store::CollectionInfo& info) {
   }
   auto model = load_model(info.model);
   if (!model) return model;
-  if (model->fingerprint() != info.fingerprint) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("model {} has changed since collection '{}' was created (fingerprint {} vs {}); "
-                                  "rebuild the collection",
-                                  info.model, info.name, model->fingerprint(), info.fingerprint));
-  }
+  if (auto ok = store::check_encoder(info, *model); !ok) return tl::unexpected(ok.error());
   return model;
-}
-
-// Text points of one batch: encoded with the collection's model; the SIF component is fitted on the first batch
-// that has text and then kept with the collection so later documents and queries share it.
-Status encode_pending(store::CollectionStore& db, const std::string& name, const WordVectors& model,
-                      const TextEncoding& encoding, std::vector<store::Point>& points,
-                      std::vector<std::size_t>& text_rows, std::vector<std::string>& texts) {
-  if (texts.empty()) return {};
-  auto stored = db.get_array(name, kSifComponentKey);
-  if (!stored) return tl::unexpected(stored.error());
-  std::vector<float> component = stored->value_or(std::vector<float>{});
-  const bool had_component = !component.empty();
-  Matrix vectors = encode_texts(model, texts, encoding, component);
-  if (!had_component && !component.empty()) {
-    if (auto ok = db.put_array(name, kSifComponentKey, component); !ok) return ok;
-  }
-  for (std::size_t i = 0; i < text_rows.size(); ++i) {
-    auto row = vectors.row(i);
-    points[text_rows[i]].vector.assign(row.begin(), row.end());
-  }
-  text_rows.clear();
-  texts.clear();
-  return {};
 }
 
 void register_create(CLI::App& group, int& exit_code) {
@@ -181,8 +153,6 @@ void register_upsert(CLI::App& group, int& exit_code) {
     if (!db) return void(exit_code = report_data(db.error()));
     auto info = db->info(f->name);
     if (!info) return void(exit_code = report_data(info.error()));
-    auto encoding = TextEncoding::from_json(info->encoder);
-    if (!encoding) return void(exit_code = report_data(encoding.error()));
     auto reader = LineReader::open(f->input);
     if (!reader) return void(exit_code = report_data(reader.error()));
     std::optional<WordVectors> model;
@@ -200,7 +170,13 @@ void register_upsert(CLI::App& group, int& exit_code) {
     };
     auto flush = [&]() -> Status {
       if (!texts.empty()) {
-        if (auto ok = encode_pending(*db, f->name, *model, *encoding, points, text_rows, texts); !ok) return ok;
+        auto vectors = store::encode_documents(*db, f->name, *model, texts);
+        if (!vectors) return tl::unexpected(vectors.error());
+        for (std::size_t i = 0; i < text_rows.size(); ++i) {
+          points[text_rows[i]].vector.assign(vectors->row(i).begin(), vectors->row(i).end());
+        }
+        text_rows.clear();
+        texts.clear();
       }
       if (auto ok = db->upsert(f->name, points); !ok) return ok;
       total += points.size();
@@ -325,14 +301,9 @@ void register_search(CLI::App& group, int& exit_code) {
     if (!f->text.empty()) {
       auto model = collection_model(*info);
       if (!model) return void(exit_code = report_data(model.error()));
-      auto stored = db->get_array(f->name, kSifComponentKey);
-      if (!stored) return void(exit_code = report_data(stored.error()));
-      std::vector<float> component = stored->value_or(std::vector<float>{});
-      auto encoding = TextEncoding::from_json(info->encoder);
-      if (!encoding) return void(exit_code = report_data(encoding.error()));
-      std::vector<std::string> texts{f->text};
-      Matrix encoded = encode_texts(*model, texts, *encoding, component);
-      query.assign(encoded.row(0).begin(), encoded.row(0).end());
+      auto encoded = store::encode_query(*db, f->name, *model, f->text);
+      if (!encoded) return void(exit_code = report_data(encoded.error()));
+      query = std::move(*encoded);
     } else {
       auto matrix = io::read_npy_matrix(f->vector);
       if (!matrix) return void(exit_code = report_data(matrix.error()));
