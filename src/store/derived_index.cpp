@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,9 @@ fs::path manifest_path(const fs::path& base) {
 }
 fs::path lock_path(const fs::path& base) { return with_suffix(base, ".lock"); }
 
+// Rebuilds and large catch-ups may use every core (a graph index builds in parallel; the scan ignores it).
+int build_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
 // Applies the changes after `from` (deletions, then writes; keys are never reused, so the order is safe).
 // Re-applying changes the index already has is harmless: both steps are idempotent.
 Expected<std::size_t> catch_up(IndexSource& source, index::VectorIndex& index, std::int64_t from) {
@@ -36,7 +40,7 @@ Expected<std::size_t> catch_up(IndexSource& source, index::VectorIndex& index, s
   std::size_t applied = deleted->size();
   auto ok = source.points_since(from, [&](std::span<const std::uint64_t> labels, MatrixView vectors) -> Status {
     applied += labels.size();
-    return index.add(labels, vectors);
+    return index.add(labels, vectors, build_threads());
   });
   if (!ok) return tl::unexpected(ok.error());
   return applied;
@@ -176,7 +180,7 @@ Status sync_derived_index(IndexSource& source, const std::string& collection, co
   }
   DerivedIndex rebuilt{make_collection_index(source.dim(), source.metric()), source.seq()};
   auto ok = source.points_since(-1, [&](std::span<const std::uint64_t> labels, MatrixView vectors) -> Status {
-    return rebuilt.index->add(labels, vectors);
+    return rebuilt.index->add(labels, vectors, build_threads());
   });
   if (!ok) return ok;
   current = std::move(rebuilt);
