@@ -19,14 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path with_suffix(const fs::path& base, std::string_view suffix) {
-  return fs::path(base.string() + std::string(suffix));
-}
-fs::path index_path(const fs::path& base) { return with_suffix(base, "." + std::string(kCollectionIndexKind)); }
-fs::path manifest_path(const fs::path& base) {
-  return with_suffix(base, "." + std::string(kCollectionIndexKind) + ".json");
-}
-fs::path lock_path(const fs::path& base) { return with_suffix(base, ".lock"); }
+// fmt rather than string +: GCC 12 warns falsely (-Wrestrict, GCC bug 105329) on the latter.
+fs::path index_path(const fs::path& base) { return fmt::format("{}.{}", base.string(), kCollectionIndexKind); }
+fs::path manifest_path(const fs::path& base) { return fmt::format("{}.{}.json", base.string(), kCollectionIndexKind); }
+fs::path lock_path(const fs::path& base) { return fmt::format("{}.lock", base.string()); }
 
 // Rebuilds and large catch-ups may use every core (a graph index builds in parallel; the scan ignores it).
 int build_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }

@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -299,11 +300,13 @@ TEST_F(SnapshotTest, AnIndexInMemoryCatchesUpWithWritesOfThisAndOtherHandles) {
     auto more = random_points(5, dim_, 100 + round, 2000 + 10 * round);
     more[0].vector = q;
     ASSERT_TRUE(writer.upsert("docs/v1", more));
-    std::vector<PointId> gone = {PointId(std::string("p" + std::to_string(2001 + 10 * (round - 1))))};
-    if (round > 0) ASSERT_EQ(*writer.remove("docs/v1", gone), 1u);
+    std::vector<PointId> gone = {PointId(fmt::format("p{}", 2001 + 10 * (round - 1)))};
+    if (round > 0) {
+      ASSERT_EQ(*writer.remove("docs/v1", gone), 1u);
+    }
     points_.insert(points_.end(), more.begin(), more.end());
     if (round > 0) {
-      const std::string id = "\"p" + std::to_string(2001 + 10 * (round - 1)) + "\"";
+      const std::string id = fmt::format("\"p{}\"", 2001 + 10 * (round - 1));
       std::erase_if(points_, [&](const Point& p) { return show(p.id) == id; });
     }
     auto hits = store.search("docs/v1", q, SearchOptions{.k = 8});
