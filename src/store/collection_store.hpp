@@ -79,8 +79,10 @@ class CollectionStore {
   Expected<std::size_t> remove(const std::string& name, std::span<const PointId> ids);
   Expected<std::uint64_t> count(const std::string& name);
 
-  /// Groups the upserts and removes until commit() into one transaction: all of them or none. An error inside
-  /// rolls the whole transaction back at once; commit() then reports it.
+  /// Groups the upserts and removes until commit() into one transaction: all of them or none. Points refused
+  /// by validation are refused before anything is written, and the transaction goes on; a write that fails in
+  /// SQLite rolls the whole transaction back at once, and commit() then reports that error. Search and
+  /// sync_index are refused while a transaction is open.
   Status begin();
   Status commit();
   void rollback() noexcept;
