@@ -229,9 +229,12 @@ void register_upsert(CLI::App& group, int& exit_code) {
         for (std::size_t i = 0; i < vector->size(); ++i) {
           const auto& x = (*vector)[i];
           if (!x.is_number()) return bad(fmt::format("\"vector\"[{}] is not a number", i));
-          const float value = x.get<float>();
-          if (!std::isfinite(value)) return bad(fmt::format("\"vector\"[{}] is not a finite float", i));
-          point.vector.push_back(value);
+          // Checked as a double: converting a double beyond float's range to float is undefined behaviour.
+          const double value = x.get<double>();
+          if (!(std::fabs(value) <= std::numeric_limits<float>::max())) {
+            return bad(fmt::format("\"vector\"[{}] is not a finite float", i));
+          }
+          point.vector.push_back(static_cast<float>(value));
         }
       } else if (text != record.end()) {
         if (!text->is_string()) return bad("\"text\" must be a string");
