@@ -140,10 +140,11 @@ void register_upsert(CLI::App& group, int& exit_code) {
     bool json = false;
   };
   auto f = std::make_shared<Flags>();
-  auto* cmd = group.add_subcommand(
-      "upsert",
-      "Insert or replace points from JSONL, one {\"id\", \"vector\"|\"text\", \"metadata\"} per line. The last "
-      "line of an id wins. All or nothing: one bad line (named file:line) stores nothing of the file.");
+  auto* cmd = group.add_subcommand("upsert", "Insert or replace points from JSONL");
+  cmd->footer(
+      "Each line: {\"id\": \"s\" or 123, \"vector\": [..]} or {\"id\": .., \"text\": \"..\"}, with an optional "
+      "\"metadata\": {..}.\nThe last line of an id wins. All or nothing: one bad line (reported as file:line) stores "
+      "nothing of the file.");
   cmd->add_option("NAME", f->name, "Collection name")->required();
   cmd->add_option("--input", f->input, "JSONL file (or gzip; - for stdin)")->required();
   cmd->add_option("--db", f->db, kDbHelp);
@@ -277,6 +278,10 @@ void register_search(CLI::App& group, int& exit_code) {
   };
   auto f = std::make_shared<Flags>();
   auto* cmd = group.add_subcommand("search", "Nearest points to a text or a vector, optionally among those passing a filter");
+  cmd->footer(
+      "Filters: {\"f\": v} equality; {\"f\": {\"$eq|$ne|$gt|$gte|$lt|$lte\": v}}; {\"f\": {\"$in|$nin\": [..]}}; "
+      "{\"$and\": [..]}, {\"$or\": [..]}, {\"$not\": {..}};\ndotted paths (\"album.label\") reach nested fields. "
+      "Types never mix (1 does not match \"1\"). See docs/user-guide.md.");
   cmd->add_option("NAME", f->name, "Collection name")->required();
   auto* text = cmd->add_option("--text", f->text, "Query text, encoded by the collection's model");
   auto* vector = cmd->add_option("--vector", f->vector, "Query vector: a .npy file with one row");
@@ -350,10 +355,10 @@ void register_delete(CLI::App& group, int& exit_code) {
     bool json = false;
   };
   auto f = std::make_shared<Flags>();
-  auto* cmd = group.add_subcommand(
-      "delete",
-      "Delete points by id, in one transaction. An id is read as JSON when it is a JSON integer or string "
-      "(7 is the integer id, '\"7\"' the string id), otherwise as the string written. Absent ids are ignored.");
+  auto* cmd = group.add_subcommand("delete", "Delete points by id");
+  cmd->footer(
+      "One transaction. An id is read as JSON when it is a JSON integer or string (7 is the integer id, '\"7\"' the "
+      "string id),\notherwise as the string written (muesli). Absent ids are ignored and counted as missing.");
   cmd->add_option("NAME", f->name, "Collection name")->required();
   auto* ids = cmd->add_option("--id", f->ids, "An id to delete (repeatable)");
   auto* file = cmd->add_option("--ids", f->ids_file, "File with one id per line (same reading as --id)");
