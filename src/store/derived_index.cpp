@@ -149,20 +149,28 @@ std::vector<std::filesystem::path> snapshot_files(const std::filesystem::path& s
 
 Status sync_derived_index(IndexSource& source, const std::string& collection, const std::filesystem::path& snapshot_base,
                           DerivedIndex& current, const std::function<void(const std::string&)>& notice) {
+  // The snapshot only saves work: failing to write it (disk full, read-only folder) is said, not fatal, and the
+  // index in memory stays correct.
+  auto persist = [&]() -> Status {
+    if (auto ok = save_snapshot(source, snapshot_base, current); !ok && notice) {
+      notice(fmt::format("collection '{}': index snapshot not saved: {}", collection, ok.error().message));
+    }
+    return {};
+  };
   // In memory from an earlier call in this process: catch up when the log still covers the gap.
   if (current.index && current.seq <= source.seq() && current.seq >= source.trimmed_seq()) {
     if (current.seq == source.seq()) return {};
     auto applied = catch_up(source, *current.index, current.seq);
     if (!applied) return tl::unexpected(applied.error());
     current.seq = source.seq();
-    if (current.index->size() == source.count()) return *applied > 0 ? save_snapshot(source, snapshot_base, current) : Status{};
+    if (current.index->size() == source.count()) return *applied > 0 ? persist() : Status{};
   }
 
   bool changed = false;
   auto snapshot = load_snapshot(source, snapshot_base, changed);
   if (snapshot) {
     current = std::move(*snapshot);
-    return changed ? save_snapshot(source, snapshot_base, current) : Status{};
+    return changed ? persist() : Status{};
   }
   if (snapshot.error().code == ErrorCode::kIo) return tl::unexpected(snapshot.error());  // the database failed
 
@@ -180,7 +188,7 @@ Status sync_derived_index(IndexSource& source, const std::string& collection, co
   });
   if (!ok) return ok;
   current = std::move(rebuilt);
-  return save_snapshot(source, snapshot_base, current);
+  return persist();
 }
 
 }  // namespace semspace::store

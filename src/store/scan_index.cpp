@@ -164,10 +164,18 @@ Status ScanIndex::save(const std::filesystem::path& path) const {
 }
 
 Expected<std::unique_ptr<ScanIndex>> ScanIndex::load(const std::filesystem::path& path) {
+  std::error_code ec;
+  // A folder opens as a stream on Linux and throws on the first read: look first.
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return make_error(ErrorCode::kIo, fmt::format("{}: no index file there", path.string()));
+  }
+  const auto size = std::filesystem::file_size(path, ec);
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::kIo, fmt::format("{}: cannot open index file", path.string()));
-  std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return make_error(ErrorCode::kIo, fmt::format("{}: cannot read index file", path.string()));
+  if (ec || !in) return make_error(ErrorCode::kIo, fmt::format("{}: cannot open index file", path.string()));
+  std::vector<char> raw(static_cast<std::size_t>(size));
+  if (!in.read(raw.data(), static_cast<std::streamsize>(raw.size()))) {
+    return make_error(ErrorCode::kIo, fmt::format("{}: cannot read index file", path.string()));
+  }
   return parse(std::as_bytes(std::span(raw)), path.string());
 }
 

@@ -349,6 +349,15 @@ TEST_F(SnapshotTest, ACorruptOrTruncatedSnapshotIsRebuilt) {
   EXPECT_THAT(notices_[0], ::testing::HasSubstr("truncated"));
 }
 
+TEST_F(SnapshotTest, ASnapshotThatCannotBeWrittenDoesNotStopSearch) {
+  fs::remove(index_file());
+  fs::create_directories(index_file() / "in-the-way");  // rename(2) cannot replace a non-empty folder
+  auto store = open();
+  EXPECT_EQ(search(store), brute_force(points_, points_[17].vector, "l2", 8));
+  ASSERT_EQ(notices_.size(), 2u);
+  EXPECT_THAT(notices_[1], ::testing::HasSubstr("index snapshot not saved"));
+}
+
 TEST_F(SnapshotTest, ASnapshotOlderThanTheRememberedDeletionsIsRebuilt) {
   fs::copy_file(index_file(), dir_ / "old.scan");
   fs::copy_file(fs::path(base_.string() + ".scan.json"), dir_ / "old.json");
