@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_common.hpp"
-#include "cli/text_encoding.hpp"
+#include "encoders/text_encoding.hpp"
 #include "io/npy.hpp"
 
 namespace semspace::cli {

@@ -2,16 +2,23 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <queue>
+#include <fstream>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "store/derived_index.hpp"
 
 namespace semspace::store {
 namespace {
+
+namespace fs = std::filesystem;
 
 struct DbCloser {
   void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
@@ -22,27 +29,108 @@ struct StmtFinalizer {
 using Db = std::unique_ptr<sqlite3, DbCloser>;
 using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
+// "SSC1" in the database header (PRAGMA application_id): how we recognise our own files.
+constexpr int kApplicationId = 0x53534331;
+constexpr int kSchemaVersion = 2;
+
+// WAL with synchronous = FULL: a commit returns only after its WAL frames are fsynced. An acknowledged upsert
+// therefore survives kill -9 (NORMAL would already give that: the frames are in the OS page cache) and also
+// a power loss or kernel crash (NORMAL may lose the last commits then, though never corrupt the file). The
+// price is one fsync per transaction, which batching makes negligible.
+constexpr const char* kPragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+
+// `id` has no declared type, so SQLite keeps each value's own type: integer 7 and text '7' are distinct ids.
+// `key` is the label of the point in the derived index; AUTOINCREMENT never reuses one, so a snapshot can
+// catch up by replaying deletions and writes in any order. `seq` stamps each change with the collection's
+// change sequence, bumped in the same transaction.
 constexpr const char* kSchema = R"sql(
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = FULL;
-CREATE TABLE IF NOT EXISTS collections (
-  name TEXT PRIMARY KEY, dim INTEGER NOT NULL, metric TEXT NOT NULL, model TEXT NOT NULL, fingerprint TEXT NOT NULL,
-  encoder TEXT NOT NULL DEFAULT '{}');
-CREATE TABLE IF NOT EXISTS points (
-  collection TEXT NOT NULL, id TEXT NOT NULL, vector BLOB NOT NULL, metadata TEXT NOT NULL,
-  PRIMARY KEY (collection, id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS arrays (
-  collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (collection, key));
+CREATE TABLE collection (
+  cid INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, uid TEXT NOT NULL, dim INTEGER NOT NULL,
+  metric TEXT NOT NULL, model TEXT NOT NULL, fingerprint TEXT NOT NULL, encoder TEXT NOT NULL DEFAULT '{}',
+  seq INTEGER NOT NULL DEFAULT 0, trimmed_seq INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE point (
+  key INTEGER PRIMARY KEY AUTOINCREMENT, cid INTEGER NOT NULL, id NOT NULL, vector BLOB NOT NULL,
+  metadata TEXT NOT NULL, seq INTEGER NOT NULL, UNIQUE (cid, id));
+CREATE INDEX point_seq ON point (cid, seq);
+CREATE TABLE deleted_point (cid INTEGER NOT NULL, seq INTEGER NOT NULL, key INTEGER NOT NULL,
+  PRIMARY KEY (cid, seq, key)) WITHOUT ROWID;
+CREATE TABLE collection_array (cid INTEGER NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (cid, key));
+PRAGMA application_id = 1397965617;
+PRAGMA user_version = 2;
 )sql";
+static_assert(kApplicationId == 1397965617);
+
+// The first store (string ids in a WITHOUT ROWID table, no change log) moves into the schema above.
+constexpr const char* kMigrateV1 = R"sql(
+INSERT INTO collection (name, uid, dim, metric, model, fingerprint, encoder)
+  SELECT name, lower(hex(randomblob(8))), dim, metric, model, fingerprint, encoder FROM collections ORDER BY name;
+INSERT INTO point (cid, id, vector, metadata, seq)
+  SELECT c.cid, p.id, p.vector, p.metadata, 0 FROM points p JOIN collection c ON c.name = p.collection;
+DROP TABLE points;
+)sql";
+
+std::string column_text(sqlite3_stmt* stmt, int column) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+  return text != nullptr ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column))) : std::string();
+}
+
+void bind_text(sqlite3_stmt* stmt, int index, std::string_view text) {
+  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+void bind_id(sqlite3_stmt* stmt, int index, const PointId& id) {
+  if (const auto* i = std::get_if<std::int64_t>(&id)) {
+    sqlite3_bind_int64(stmt, index, *i);
+  } else {
+    bind_text(stmt, index, std::get<std::string>(id));
+  }
+}
+
+PointId column_id(sqlite3_stmt* stmt, int column) {
+  if (sqlite3_column_type(stmt, column) == SQLITE_INTEGER) return PointId(static_cast<std::int64_t>(sqlite3_column_int64(stmt, column)));
+  return PointId(column_text(stmt, column));
+}
+
+std::string display_id(const PointId& id) { return id_to_json(id); }
+
+// Collection names become file names of snapshots: keep [A-Za-z0-9_-], escape the rest as %XX.
+std::string file_safe(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) != 0 || c == '_' || c == '-') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+struct CollectionRow {
+  std::int64_t cid = 0;
+  std::string uid;
+  CollectionInfo info;
+  index::Metric metric = index::Metric::kCosine;
+  std::int64_t seq = 0, trimmed_seq = 0;
+};
 
 }  // namespace
 
+std::string id_to_json(const PointId& id) {
+  if (const auto* i = std::get_if<std::int64_t>(&id)) return std::to_string(*i);
+  return nlohmann::json(std::get<std::string>(id)).dump();
+}
+
 struct CollectionStore::Impl {
   Db db;
-  std::string path;
+  fs::path path;
+  bool txn_open = false;            // inside begin() .. commit()
+  std::optional<Error> txn_error;   // the error that rolled the caller's transaction back
+  std::map<std::string, DerivedIndex> indexes;  // by collection uid
+  std::function<void(const std::string&)> notice;
 
   tl::unexpected<Error> fail(const std::string& what) const {
-    return make_error(ErrorCode::kIo, fmt::format("{}: {}: {}", path, what, sqlite3_errmsg(db.get())));
+    return make_error(ErrorCode::kIo, fmt::format("{}: {}: {}", path.string(), what, sqlite3_errmsg(db.get())));
   }
   Expected<Stmt> prepare(const char* sql) {
     sqlite3_stmt* stmt = nullptr;
@@ -54,35 +142,321 @@ struct CollectionStore::Impl {
     if (sqlite3_exec(db.get(), sql, nullptr, nullptr, &message) != SQLITE_OK) {
       std::string text = message != nullptr ? message : "unknown error";
       sqlite3_free(message);
-      return make_error(ErrorCode::kIo, fmt::format("{}: {}", path, text));
+      return make_error(ErrorCode::kIo, fmt::format("{}: {}", path.string(), text));
     }
     return {};
   }
+
+  // Runs `body` in a transaction of its own, or as part of the caller's begin()/commit(); any error rolls
+  // the whole transaction back.
+  Status write(const std::function<Status()>& body) {
+    if (txn_open) {
+      if (txn_error) return tl::unexpected(*txn_error);
+      auto ok = body();
+      if (!ok) {
+        (void)exec("ROLLBACK;");
+        txn_error = ok.error();
+      }
+      return ok;
+    }
+    if (auto ok = exec("BEGIN IMMEDIATE;"); !ok) return ok;
+    auto ok = body();
+    if (ok) ok = exec("COMMIT;");
+    if (!ok) (void)exec("ROLLBACK;");
+    return ok;
+  }
+
+  Expected<CollectionRow> lookup(const std::string& name) {
+    auto stmt = prepare(
+        "SELECT cid, uid, dim, metric, model, fingerprint, encoder, seq, trimmed_seq FROM collection WHERE name = ?");
+    if (!stmt) return tl::unexpected(stmt.error());
+    bind_text(stmt->get(), 1, name);
+    int rc = sqlite3_step(stmt->get());
+    if (rc == SQLITE_DONE) {
+      return make_error(ErrorCode::kNotFound, fmt::format("collection '{}' does not exist in {}", name, path.string()));
+    }
+    if (rc != SQLITE_ROW) return fail("cannot read collection");
+    sqlite3_stmt* s = stmt->get();
+    CollectionRow row;
+    row.cid = sqlite3_column_int64(s, 0);
+    row.uid = column_text(s, 1);
+    row.info.name = name;
+    row.info.dim = sqlite3_column_int(s, 2);
+    row.info.metric = column_text(s, 3);
+    row.info.model = column_text(s, 4);
+    row.info.fingerprint = column_text(s, 5);
+    row.info.encoder = column_text(s, 6);
+    row.seq = sqlite3_column_int64(s, 7);
+    row.trimmed_seq = sqlite3_column_int64(s, 8);
+    auto metric = index::parse_metric(row.info.metric);
+    if (!metric) return make_error(ErrorCode::kCorrupt, fmt::format("{}: collection '{}': {}", path.string(), name, metric.error().message));
+    row.metric = *metric;
+    return row;
+  }
+
+  Expected<std::uint64_t> count(std::int64_t cid) {
+    auto stmt = prepare("SELECT count(*) FROM point WHERE cid = ?");
+    if (!stmt) return tl::unexpected(stmt.error());
+    sqlite3_bind_int64(stmt->get(), 1, cid);
+    if (sqlite3_step(stmt->get()) != SQLITE_ROW) return fail("cannot count points");
+    return static_cast<std::uint64_t>(sqlite3_column_int64(stmt->get(), 0));
+  }
+
+  // Bumps the collection's change sequence inside the current transaction and returns the new value.
+  Expected<std::int64_t> next_seq(std::int64_t cid) {
+    auto stmt = prepare("UPDATE collection SET seq = seq + 1 WHERE cid = ? RETURNING seq");
+    if (!stmt) return tl::unexpected(stmt.error());
+    sqlite3_bind_int64(stmt->get(), 1, cid);
+    if (sqlite3_step(stmt->get()) != SQLITE_ROW) return fail("cannot advance the change sequence");
+    return sqlite3_column_int64(stmt->get(), 0);
+  }
+
+  Expected<index::LabelSet> filter_labels(std::int64_t cid, const FilterNode& filter) {
+    SqlCondition condition = compile_filter(filter, "metadata");
+    std::string sql = "SELECT key FROM point WHERE cid = ? AND " + condition.sql;
+    auto stmt = prepare(sql.c_str());
+    if (!stmt) return tl::unexpected(stmt.error());
+    sqlite3_bind_int64(stmt->get(), 1, cid);
+    int at = 2;
+    for (const auto& param : condition.params) {
+      if (const auto* i = std::get_if<std::int64_t>(&param)) {
+        sqlite3_bind_int64(stmt->get(), at++, *i);
+      } else if (const auto* d = std::get_if<double>(&param)) {
+        sqlite3_bind_double(stmt->get(), at++, *d);
+      } else {
+        bind_text(stmt->get(), at++, std::get<std::string>(param));
+      }
+    }
+    std::vector<std::uint64_t> keys;
+    int rc;
+    while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) {
+      keys.push_back(static_cast<std::uint64_t>(sqlite3_column_int64(stmt->get(), 0)));
+    }
+    if (rc != SQLITE_DONE) return fail("cannot evaluate the filter");
+    return index::LabelSet(std::move(keys));
+  }
+
+  // Brings the named collection's derived index up to date; returns it.
+  Expected<const DerivedIndex*> sync(const std::string& name);
 };
+
+namespace {
+
+// The derived index's view of one collection in SQLite.
+class SqliteSource final : public IndexSource {
+ public:
+  SqliteSource(CollectionStore::Impl& impl, const CollectionRow& row, std::uint64_t count)
+      : impl_(impl), row_(row), count_(count) {}
+  std::string uid() const override { return row_.uid; }
+  int dim() const override { return row_.info.dim; }
+  index::Metric metric() const override { return row_.metric; }
+  std::int64_t seq() const override { return row_.seq; }
+  std::int64_t trimmed_seq() const override { return row_.trimmed_seq; }
+  std::uint64_t count() const override { return count_; }
+
+  Status points_since(std::int64_t after, const Batch& batch) override {
+    auto stmt = impl_.prepare("SELECT key, vector FROM point WHERE cid = ? AND seq > ? ORDER BY key");
+    if (!stmt) return tl::unexpected(stmt.error());
+    sqlite3_bind_int64(stmt->get(), 1, row_.cid);
+    sqlite3_bind_int64(stmt->get(), 2, after);
+    constexpr std::size_t kRows = 4096;
+    const auto dim = static_cast<std::size_t>(row_.info.dim);
+    std::vector<std::uint64_t> labels;
+    std::vector<float> vectors;
+    auto flush = [&]() -> Status {
+      if (labels.empty()) return {};
+      auto ok = batch(labels, MatrixView{vectors.data(), labels.size(), dim, dim});
+      labels.clear();
+      vectors.clear();
+      return ok;
+    };
+    int rc;
+    while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) {
+      const auto bytes = static_cast<std::size_t>(sqlite3_column_bytes(stmt->get(), 1));
+      if (bytes != dim * sizeof(float)) {
+        return make_error(ErrorCode::kCorrupt,
+                          fmt::format("{}: point with key {} has a vector of {} bytes, expected {}", impl_.path.string(),
+                                      sqlite3_column_int64(stmt->get(), 0), bytes, dim * sizeof(float)));
+      }
+      labels.push_back(static_cast<std::uint64_t>(sqlite3_column_int64(stmt->get(), 0)));
+      const auto* v = static_cast<const float*>(sqlite3_column_blob(stmt->get(), 1));
+      vectors.insert(vectors.end(), v, v + dim);
+      if (labels.size() == kRows) {
+        if (auto ok = flush(); !ok) return ok;
+      }
+    }
+    if (rc != SQLITE_DONE) return impl_.fail("cannot read points");
+    return flush();
+  }
+
+  Expected<std::vector<std::uint64_t>> deleted_since(std::int64_t after) override {
+    auto stmt = impl_.prepare("SELECT key FROM deleted_point WHERE cid = ? AND seq > ?");
+    if (!stmt) return tl::unexpected(stmt.error());
+    sqlite3_bind_int64(stmt->get(), 1, row_.cid);
+    sqlite3_bind_int64(stmt->get(), 2, after);
+    std::vector<std::uint64_t> keys;
+    int rc;
+    while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) {
+      keys.push_back(static_cast<std::uint64_t>(sqlite3_column_int64(stmt->get(), 0)));
+    }
+    if (rc != SQLITE_DONE) return impl_.fail("cannot read deletions");
+    return keys;
+  }
+
+  // Runs inside sync's read transaction, which cannot turn into a write safely: remembered for afterwards.
+  Status forget_deleted_through(std::int64_t seq) override {
+    trim_through_ = std::max(trim_through_.value_or(seq), seq);
+    return {};
+  }
+  std::optional<std::int64_t> trim_through() const { return trim_through_; }
+
+ private:
+  CollectionStore::Impl& impl_;
+  const CollectionRow& row_;
+  std::uint64_t count_;
+  std::optional<std::int64_t> trim_through_;
+};
+
+// Forgets the deletions a snapshot now covers.
+Status trim_deletions(CollectionStore::Impl& impl, std::int64_t cid, std::int64_t seq) {
+  return impl.write([&]() -> Status {
+    auto del = impl.prepare("DELETE FROM deleted_point WHERE cid = ? AND seq <= ?");
+    if (!del) return tl::unexpected(del.error());
+    sqlite3_bind_int64(del->get(), 1, cid);
+    sqlite3_bind_int64(del->get(), 2, seq);
+    if (sqlite3_step(del->get()) != SQLITE_DONE) return impl.fail("cannot trim deletions");
+    auto mark = impl.prepare("UPDATE collection SET trimmed_seq = max(trimmed_seq, ?) WHERE cid = ?");
+    if (!mark) return tl::unexpected(mark.error());
+    sqlite3_bind_int64(mark->get(), 1, seq);
+    sqlite3_bind_int64(mark->get(), 2, cid);
+    if (sqlite3_step(mark->get()) != SQLITE_DONE) return impl.fail("cannot trim deletions");
+    return {};
+  });
+}
+
+}  // namespace
+
+Expected<const DerivedIndex*> CollectionStore::Impl::sync(const std::string& name) {
+  if (txn_open) {
+    // A snapshot of uncommitted changes would carry a sequence number that a rollback hands out again.
+    return make_error(ErrorCode::kInvalidArgument, "cannot search or index inside an open write transaction");
+  }
+  // One read transaction: the sequence, the count and the rows read for catching up all describe the same
+  // moment, even while another process writes.
+  const fs::path base = fs::path(path.string() + ".indexes") / file_safe(name);
+  auto lock = SnapshotLock::acquire(base);
+  if (!lock) return tl::unexpected(lock.error());
+  if (auto ok = exec("BEGIN;"); !ok) return tl::unexpected(ok.error());
+  auto row = lookup(name);
+  Expected<std::uint64_t> n = row ? count(row->cid) : tl::unexpected(row.error());
+  std::optional<std::int64_t> trim;
+  Status synced = n ? Status{} : Status(tl::unexpected(n.error()));
+  if (n) {
+    SqliteSource source(*this, *row, *n);
+    synced = sync_derived_index(source, name, base, indexes[row->uid], notice);
+    trim = source.trim_through();
+  }
+  (void)exec("COMMIT;");
+  if (!synced) return tl::unexpected(synced.error());
+  if (trim) {
+    if (auto ok = trim_deletions(*this, row->cid, *trim); !ok) return tl::unexpected(ok.error());
+  }
+  return &indexes[row->uid];
+}
 
 CollectionStore::CollectionStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CollectionStore::CollectionStore(CollectionStore&&) noexcept = default;
 CollectionStore& CollectionStore::operator=(CollectionStore&&) noexcept = default;
-CollectionStore::~CollectionStore() = default;
+CollectionStore::~CollectionStore() {
+  if (impl_ && impl_->txn_open && !impl_->txn_error) (void)impl_->exec("ROLLBACK;");
+}
 
 Expected<CollectionStore> CollectionStore::open(const std::filesystem::path& path) {
   std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  const bool exists = fs::exists(path, ec);
+  auto not_ours = [&path](const std::string& why) {
+    return make_error(ErrorCode::kCorrupt,
+                      fmt::format("{} is not a semspace collection database ({}); it was left untouched", path.string(), why));
+  };
+  if (exists) {
+    if (fs::is_directory(path, ec)) return make_error(ErrorCode::kIo, fmt::format("{} is a directory, not a database file", path.string()));
+    // Look before SQLite does: opening a foreign file in WAL mode would already write to it.
+    std::ifstream in(path, std::ios::binary);
+    char header[16] = {};
+    in.read(header, sizeof header);
+    if (in.gcount() > 0 && (in.gcount() < 16 || std::memcmp(header, "SQLite format 3", 16) != 0)) {
+      return not_ours("not an SQLite file");
+    }
+  } else if (path.has_parent_path()) {
+    fs::create_directories(path.parent_path(), ec);
+  }
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   auto impl = std::make_unique<Impl>();
   impl->db.reset(raw);
-  impl->path = path.string();
+  impl->path = path;
   if (rc != SQLITE_OK) return impl->fail("cannot open database");
-  sqlite3_busy_timeout(raw, 5000);
-  if (auto ok = impl->exec(kSchema); !ok) return tl::unexpected(ok.error());
-  // Databases made before collections recorded their text encoder get the column with its default.
-  auto has_encoder = impl->prepare("SELECT 1 FROM pragma_table_info('collections') WHERE name = 'encoder'");
-  if (!has_encoder) return tl::unexpected(has_encoder.error());
-  if (sqlite3_step(has_encoder->get()) != SQLITE_ROW) {
-    if (auto ok = impl->exec("ALTER TABLE collections ADD COLUMN encoder TEXT NOT NULL DEFAULT '{}';"); !ok) {
-      return tl::unexpected(ok.error());
+  sqlite3_busy_timeout(raw, 10000);
+
+  auto pragma_int = [&](const char* sql) -> Expected<int> {
+    auto stmt = impl->prepare(sql);
+    if (!stmt) return not_ours(stmt.error().message);
+    if (sqlite3_step(stmt->get()) != SQLITE_ROW) return not_ours(sqlite3_errmsg(raw));
+    return sqlite3_column_int(stmt->get(), 0);
+  };
+  auto application_id = pragma_int("PRAGMA application_id");
+  if (!application_id) return tl::unexpected(application_id.error());
+  auto version = pragma_int("PRAGMA user_version");
+  if (!version) return tl::unexpected(version.error());
+  std::set<std::string> tables;
+  {
+    auto stmt = impl->prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    if (!stmt) return not_ours(stmt.error().message);
+    while (sqlite3_step(stmt->get()) == SQLITE_ROW) tables.insert(column_text(stmt->get(), 0));
+  }
+  enum class Action { kNone, kCreate, kMigrate } action = Action::kNone;
+  if (*application_id == kApplicationId) {
+    if (*version != kSchemaVersion) {
+      return make_error(ErrorCode::kUnsupported,
+                        fmt::format("{} has collection schema version {}; this semspace reads version {}", path.string(),
+                                    *version, kSchemaVersion));
     }
+  } else if (*application_id == 0 && tables.empty()) {
+    action = Action::kCreate;
+  } else if (*application_id == 0 && tables.contains("collections") && tables.contains("points") &&
+             tables.size() == 2 + tables.count("arrays")) {
+    action = Action::kMigrate;
+  } else {
+    std::string names;
+    for (const auto& t : tables) names += (names.empty() ? "" : ", ") + t;
+    return not_ours(fmt::format("application id {:#x}, tables: {}", *application_id, names.empty() ? "none" : names));
+  }
+  if (auto ok = impl->exec(kPragmas); !ok) return tl::unexpected(ok.error());
+  if (action != Action::kNone) {
+    auto ok = impl->write([&]() -> Status {
+      if (action == Action::kMigrate) {
+        // Stores older still lacked the encoder column; give it its default before copying.
+        auto has_encoder = impl->prepare("SELECT 1 FROM pragma_table_info('collections') WHERE name = 'encoder'");
+        if (!has_encoder) return tl::unexpected(has_encoder.error());
+        if (sqlite3_step(has_encoder->get()) != SQLITE_ROW) {
+          if (auto ok = impl->exec("ALTER TABLE collections ADD COLUMN encoder TEXT NOT NULL DEFAULT '{}';"); !ok) return ok;
+        }
+      }
+      if (auto ok = impl->exec(kSchema); !ok) return ok;
+      if (action == Action::kMigrate) {
+        if (auto ok = impl->exec(kMigrateV1); !ok) return ok;
+        if (tables.contains("arrays")) {
+          if (auto ok = impl->exec("INSERT INTO collection_array (cid, key, value) SELECT c.cid, a.key, a.value "
+                                   "FROM arrays a JOIN collection c ON c.name = a.collection; DROP TABLE arrays;");
+              !ok) {
+            return ok;
+          }
+        }
+        if (auto ok = impl->exec("DROP TABLE collections;"); !ok) return ok;
+      }
+      return {};
+    });
+    if (!ok) return tl::unexpected(ok.error());
   }
   return CollectionStore(std::move(impl));
 }
@@ -94,53 +468,42 @@ Status CollectionStore::create(const CollectionInfo& info) {
   if (info.dim < 1 || info.dim > 65536) {
     return make_error(ErrorCode::kInvalidArgument, fmt::format("--dim must be in 1..65536, got {}", info.dim));
   }
-  if (info.metric != "cosine" && info.metric != "dot" && info.metric != "l2") {
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("unknown metric \"{}\" (expected cosine, dot or l2)", info.metric));
+  if (auto metric = index::parse_metric(info.metric); !metric) return tl::unexpected(metric.error());
+  if (auto existing = impl_->lookup(info.name); existing) {
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("collection '{}' already exists", info.name));
+  } else if (existing.error().code != ErrorCode::kNotFound) {
+    return tl::unexpected(existing.error());
   }
-  auto existing = this->info(info.name);
-  if (existing) return make_error(ErrorCode::kInvalidArgument, fmt::format("collection '{}' already exists", info.name));
-  auto stmt = impl_->prepare("INSERT INTO collections(name, dim, metric, model, fingerprint, encoder) VALUES (?, ?, ?, ?, ?, ?)");
-  if (!stmt) return tl::unexpected(stmt.error());
-  sqlite3_bind_text(stmt->get(), 1, info.name.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int(stmt->get(), 2, info.dim);
-  sqlite3_bind_text(stmt->get(), 3, info.metric.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt->get(), 4, info.model.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt->get(), 5, info.fingerprint.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt->get(), 6, info.encoder.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(stmt->get()) != SQLITE_DONE) return impl_->fail("cannot create collection");
-  return {};
+  return impl_->write([&]() -> Status {
+    auto stmt = impl_->prepare(
+        "INSERT INTO collection (name, uid, dim, metric, model, fingerprint, encoder) "
+        "VALUES (?, lower(hex(randomblob(8))), ?, ?, ?, ?, ?)");
+    if (!stmt) return tl::unexpected(stmt.error());
+    bind_text(stmt->get(), 1, info.name);
+    sqlite3_bind_int(stmt->get(), 2, info.dim);
+    bind_text(stmt->get(), 3, info.metric);
+    bind_text(stmt->get(), 4, info.model);
+    bind_text(stmt->get(), 5, info.fingerprint);
+    bind_text(stmt->get(), 6, info.encoder);
+    if (sqlite3_step(stmt->get()) != SQLITE_DONE) return impl_->fail("cannot create collection");
+    return {};
+  });
 }
 
 Expected<CollectionInfo> CollectionStore::info(const std::string& name) {
-  auto stmt = impl_->prepare(
-      "SELECT dim, metric, model, fingerprint, (SELECT count(*) FROM points WHERE collection = ?1), encoder "
-      "FROM collections WHERE name = ?1");
-  if (!stmt) return tl::unexpected(stmt.error());
-  sqlite3_bind_text(stmt->get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step(stmt->get());
-  if (rc == SQLITE_DONE) {
-    return make_error(ErrorCode::kNotFound, fmt::format("collection '{}' does not exist in {}", name, impl_->path));
-  }
-  if (rc != SQLITE_ROW) return impl_->fail("cannot read collection");
-  CollectionInfo out;
-  out.name = name;
-  out.dim = sqlite3_column_int(stmt->get(), 0);
-  out.metric = reinterpret_cast<const char*>(sqlite3_column_text(stmt->get(), 1));
-  out.model = reinterpret_cast<const char*>(sqlite3_column_text(stmt->get(), 2));
-  out.fingerprint = reinterpret_cast<const char*>(sqlite3_column_text(stmt->get(), 3));
-  out.count = static_cast<std::uint64_t>(sqlite3_column_int64(stmt->get(), 4));
-  out.encoder = reinterpret_cast<const char*>(sqlite3_column_text(stmt->get(), 5));
-  return out;
+  auto row = impl_->lookup(name);
+  if (!row) return tl::unexpected(row.error());
+  auto n = impl_->count(row->cid);
+  if (!n) return tl::unexpected(n.error());
+  row->info.count = *n;
+  return row->info;
 }
 
 Expected<std::vector<CollectionInfo>> CollectionStore::list() {
-  auto stmt = impl_->prepare("SELECT name FROM collections ORDER BY name");
+  auto stmt = impl_->prepare("SELECT name FROM collection ORDER BY name");
   if (!stmt) return tl::unexpected(stmt.error());
   std::vector<std::string> names;
-  while (sqlite3_step(stmt->get()) == SQLITE_ROW) {
-    names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt->get(), 0)));
-  }
+  while (sqlite3_step(stmt->get()) == SQLITE_ROW) names.push_back(column_text(stmt->get(), 0));
   std::vector<CollectionInfo> out;
   for (const auto& n : names) {
     auto i = info(n);
@@ -151,156 +514,256 @@ Expected<std::vector<CollectionInfo>> CollectionStore::list() {
 }
 
 Status CollectionStore::drop(const std::string& name) {
-  if (auto i = info(name); !i) return tl::unexpected(i.error());
-  if (auto ok = impl_->exec("BEGIN IMMEDIATE;"); !ok) return ok;
-  for (const char* sql : {"DELETE FROM points WHERE collection = ?", "DELETE FROM arrays WHERE collection = ?",
-                          "DELETE FROM collections WHERE name = ?"}) {
-    auto stmt = impl_->prepare(sql);
-    if (!stmt || (sqlite3_bind_text(stmt->get(), 1, name.c_str(), -1, SQLITE_TRANSIENT),
-                  sqlite3_step(stmt->get()) != SQLITE_DONE)) {
-      auto error = impl_->fail(fmt::format("cannot drop collection '{}'", name));
-      (void)impl_->exec("ROLLBACK;");
-      return error;
+  auto row = impl_->lookup(name);
+  if (!row) return tl::unexpected(row.error());
+  auto ok = impl_->write([&]() -> Status {
+    for (const char* sql : {"DELETE FROM point WHERE cid = ?", "DELETE FROM deleted_point WHERE cid = ?",
+                            "DELETE FROM collection_array WHERE cid = ?", "DELETE FROM collection WHERE cid = ?"}) {
+      auto stmt = impl_->prepare(sql);
+      if (!stmt) return tl::unexpected(stmt.error());
+      sqlite3_bind_int64(stmt->get(), 1, row->cid);
+      if (sqlite3_step(stmt->get()) != SQLITE_DONE) return impl_->fail(fmt::format("cannot drop collection '{}'", name));
     }
-  }
-  return impl_->exec("COMMIT;");
-}
-
-Status CollectionStore::upsert(const std::string& name, std::span<const Point> points) {
-  auto collection = info(name);
-  if (!collection) return tl::unexpected(collection.error());
-  for (const auto& p : points) {
-    if (p.id.empty()) return make_error(ErrorCode::kInvalidArgument, "a point has an empty id");
-    if (static_cast<int>(p.vector.size()) != collection->dim) {
-      return make_error(ErrorCode::kInvalidArgument,
-                        fmt::format("point \"{}\": vector has dimension {} but collection '{}' has dimension {}", p.id,
-                                    p.vector.size(), name, collection->dim));
-    }
-    for (float x : p.vector) {
-      if (!std::isfinite(x)) {
-        return make_error(ErrorCode::kInvalidArgument, fmt::format("point \"{}\": vector has a non-finite value", p.id));
-      }
-    }
-  }
-  if (auto ok = impl_->exec("BEGIN IMMEDIATE;"); !ok) return ok;
-  auto stmt = impl_->prepare("INSERT OR REPLACE INTO points(collection, id, vector, metadata) VALUES (?, ?, ?, ?)");
-  if (!stmt) {
-    (void)impl_->exec("ROLLBACK;");
-    return tl::unexpected(stmt.error());
-  }
-  for (const auto& p : points) {
-    sqlite3_reset(stmt->get());
-    sqlite3_bind_text(stmt->get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(stmt->get(), 2, p.id.c_str(), static_cast<int>(p.id.size()), SQLITE_TRANSIENT);
-    sqlite3_bind_blob(stmt->get(), 3, p.vector.data(), static_cast<int>(p.vector.size() * sizeof(float)),
-                      SQLITE_TRANSIENT);
-    sqlite3_bind_text(stmt->get(), 4, p.metadata_json.c_str(), static_cast<int>(p.metadata_json.size()),
-                      SQLITE_TRANSIENT);
-    if (sqlite3_step(stmt->get()) != SQLITE_DONE) {
-      auto error = impl_->fail(fmt::format("cannot store point \"{}\"", p.id));
-      (void)impl_->exec("ROLLBACK;");
-      return error;
-    }
-  }
-  return impl_->exec("COMMIT;");
-}
-
-Expected<std::optional<Point>> CollectionStore::get(const std::string& name, const std::string& id) {
-  auto stmt = impl_->prepare("SELECT vector, metadata FROM points WHERE collection = ? AND id = ?");
-  if (!stmt) return tl::unexpected(stmt.error());
-  sqlite3_bind_text(stmt->get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt->get(), 2, id.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(stmt->get()) != SQLITE_ROW) return std::optional<Point>{};
-  Point p;
-  p.id = id;
-  auto bytes = static_cast<std::size_t>(sqlite3_column_bytes(stmt->get(), 0));
-  p.vector.resize(bytes / sizeof(float));
-  std::memcpy(p.vector.data(), sqlite3_column_blob(stmt->get(), 0), p.vector.size() * sizeof(float));
-  p.metadata_json = reinterpret_cast<const char*>(sqlite3_column_text(stmt->get(), 1));
-  return std::optional<Point>(std::move(p));
-}
-
-Status CollectionStore::remove(const std::string& name, const std::string& id) {
-  auto stmt = impl_->prepare("DELETE FROM points WHERE collection = ? AND id = ?");
-  if (!stmt) return tl::unexpected(stmt.error());
-  sqlite3_bind_text(stmt->get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt->get(), 2, id.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(stmt->get()) != SQLITE_DONE) return impl_->fail("cannot delete point");
+    return {};
+  });
+  if (!ok) return ok;
+  impl_->indexes.erase(row->uid);
+  // The snapshot is derived data: if removing it fails, its uid no longer matches any collection anyway.
+  std::error_code ec;
+  for (const auto& file : snapshot_files(snapshot_base(name))) fs::remove(file, ec);
   return {};
 }
 
-Expected<std::vector<SearchHit>> CollectionStore::search(const std::string& name, std::span<const float> query, int k) {
-  auto collection = info(name);
-  if (!collection) return tl::unexpected(collection.error());
-  if (static_cast<int>(query.size()) != collection->dim) {
-    return make_error(ErrorCode::kInvalidArgument, fmt::format("query has dimension {} but collection '{}' has {}",
-                                                               query.size(), name, collection->dim));
+Status CollectionStore::upsert(const std::string& name, std::span<const Point> points) {
+  auto row = impl_->lookup(name);
+  if (!row) return tl::unexpected(row.error());
+  for (const auto& p : points) {
+    if (const auto* s = std::get_if<std::string>(&p.id); s != nullptr && s->empty()) {
+      return make_error(ErrorCode::kInvalidArgument, "a point has an empty id");
+    }
+    if (static_cast<int>(p.vector.size()) != row->info.dim) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("point {}: vector has dimension {} but collection '{}' has dimension {}",
+                                    display_id(p.id), p.vector.size(), name, row->info.dim));
+    }
+    for (float x : p.vector) {
+      if (!std::isfinite(x)) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          fmt::format("point {}: vector has a non-finite value (NaN or Inf)", display_id(p.id)));
+      }
+    }
+    auto meta = nlohmann::json::parse(p.metadata_json, nullptr, false);
+    if (meta.is_discarded() || !meta.is_object()) {
+      return make_error(ErrorCode::kInvalidArgument, fmt::format("point {}: metadata is not a JSON object", display_id(p.id)));
+    }
   }
-  if (k < 1) return make_error(ErrorCode::kInvalidArgument, fmt::format("-k must be at least 1, got {}", k));
-  std::vector<float> q(query.begin(), query.end());
-  const bool cosine = collection->metric == "cosine", l2 = collection->metric == "l2";
-  if (cosine) {
-    double norm = 0;
-    for (float x : q) norm += static_cast<double>(x) * x;
-    if (norm > 0) for (float& x : q) x = static_cast<float>(x / std::sqrt(norm));
-  }
-  auto stmt = impl_->prepare("SELECT id, vector FROM points WHERE collection = ?");
+  if (points.empty()) return {};
+  return impl_->write([&]() -> Status {
+    auto seq = impl_->next_seq(row->cid);
+    if (!seq) return tl::unexpected(seq.error());
+    auto stmt = impl_->prepare(
+        "INSERT INTO point (cid, id, vector, metadata, seq) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (cid, id) DO UPDATE SET vector = excluded.vector, metadata = excluded.metadata, seq = excluded.seq");
+    if (!stmt) return tl::unexpected(stmt.error());
+    for (const auto& p : points) {
+      sqlite3_reset(stmt->get());
+      sqlite3_bind_int64(stmt->get(), 1, row->cid);
+      bind_id(stmt->get(), 2, p.id);
+      sqlite3_bind_blob(stmt->get(), 3, p.vector.data(), static_cast<int>(p.vector.size() * sizeof(float)), SQLITE_TRANSIENT);
+      bind_text(stmt->get(), 4, p.metadata_json);
+      sqlite3_bind_int64(stmt->get(), 5, *seq);
+      if (sqlite3_step(stmt->get()) != SQLITE_DONE) return impl_->fail(fmt::format("cannot store point {}", display_id(p.id)));
+    }
+    return {};
+  });
+}
+
+Expected<std::optional<Point>> CollectionStore::get(const std::string& name, const PointId& id) {
+  auto row = impl_->lookup(name);
+  if (!row) return tl::unexpected(row.error());
+  auto stmt = impl_->prepare("SELECT vector, metadata FROM point WHERE cid = ? AND id = ?");
   if (!stmt) return tl::unexpected(stmt.error());
-  sqlite3_bind_text(stmt->get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
-  using Entry = std::pair<float, std::string>;
-  auto worse = [](const Entry& a, const Entry& b) { return a.first > b.first; };  // min-heap on score
-  std::priority_queue<Entry, std::vector<Entry>, decltype(worse)> best(worse);
-  const int dim = collection->dim;
-  while (sqlite3_step(stmt->get()) == SQLITE_ROW) {
-    const auto* v = static_cast<const float*>(sqlite3_column_blob(stmt->get(), 1));
-    if (sqlite3_column_bytes(stmt->get(), 1) != dim * static_cast<int>(sizeof(float))) continue;
-    float score = 0;
-    if (l2) {
-      for (int i = 0; i < dim; ++i) score -= (v[i] - q[i]) * (v[i] - q[i]);
-    } else {
-      double dot = 0, norm = 0;
-      for (int i = 0; i < dim; ++i) dot += v[i] * q[i], norm += v[i] * v[i];
-      score = static_cast<float>(cosine ? (norm > 0 ? dot / std::sqrt(norm) : 0.0) : dot);
+  sqlite3_bind_int64(stmt->get(), 1, row->cid);
+  bind_id(stmt->get(), 2, id);
+  int rc = sqlite3_step(stmt->get());
+  if (rc == SQLITE_DONE) return std::optional<Point>{};
+  if (rc != SQLITE_ROW) return impl_->fail("cannot read point");
+  Point p;
+  p.id = id;
+  p.vector.resize(static_cast<std::size_t>(sqlite3_column_bytes(stmt->get(), 0)) / sizeof(float));
+  if (!p.vector.empty()) std::memcpy(p.vector.data(), sqlite3_column_blob(stmt->get(), 0), p.vector.size() * sizeof(float));
+  p.metadata_json = column_text(stmt->get(), 1);
+  return std::optional<Point>(std::move(p));
+}
+
+Expected<std::size_t> CollectionStore::remove(const std::string& name, std::span<const PointId> ids) {
+  auto row = impl_->lookup(name);
+  if (!row) return tl::unexpected(row.error());
+  std::size_t removed = 0;
+  if (ids.empty()) return removed;
+  auto ok = impl_->write([&]() -> Status {
+    auto seq = impl_->next_seq(row->cid);
+    if (!seq) return tl::unexpected(seq.error());
+    auto del = impl_->prepare("DELETE FROM point WHERE cid = ? AND id = ? RETURNING key");
+    auto log = impl_->prepare("INSERT OR IGNORE INTO deleted_point (cid, seq, key) VALUES (?, ?, ?)");
+    if (!del) return tl::unexpected(del.error());
+    if (!log) return tl::unexpected(log.error());
+    for (const auto& id : ids) {
+      sqlite3_reset(del->get());
+      sqlite3_bind_int64(del->get(), 1, row->cid);
+      bind_id(del->get(), 2, id);
+      int rc = sqlite3_step(del->get());
+      if (rc == SQLITE_ROW) {
+        const sqlite3_int64 key = sqlite3_column_int64(del->get(), 0);
+        if (sqlite3_step(del->get()) != SQLITE_DONE) return impl_->fail("cannot delete point");
+        sqlite3_reset(log->get());
+        sqlite3_bind_int64(log->get(), 1, row->cid);
+        sqlite3_bind_int64(log->get(), 2, *seq);
+        sqlite3_bind_int64(log->get(), 3, key);
+        if (sqlite3_step(log->get()) != SQLITE_DONE) return impl_->fail("cannot record deletion");
+        ++removed;
+      } else if (rc != SQLITE_DONE) {
+        return impl_->fail(fmt::format("cannot delete point {}", display_id(id)));
+      }
     }
-    if (static_cast<int>(best.size()) < k) {
-      best.emplace(score, reinterpret_cast<const char*>(sqlite3_column_text(stmt->get(), 0)));
-    } else if (score > best.top().first) {
-      best.pop();
-      best.emplace(score, reinterpret_cast<const char*>(sqlite3_column_text(stmt->get(), 0)));
-    }
+    return {};
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  return removed;
+}
+
+Expected<std::uint64_t> CollectionStore::count(const std::string& name) {
+  auto row = impl_->lookup(name);
+  if (!row) return tl::unexpected(row.error());
+  return impl_->count(row->cid);
+}
+
+Status CollectionStore::begin() {
+  if (impl_->txn_open) return make_error(ErrorCode::kInvalidArgument, "a transaction is already open");
+  if (auto ok = impl_->exec("BEGIN IMMEDIATE;"); !ok) return ok;
+  impl_->txn_open = true;
+  impl_->txn_error.reset();
+  return {};
+}
+
+Status CollectionStore::commit() {
+  if (!impl_->txn_open) return make_error(ErrorCode::kInvalidArgument, "no transaction is open");
+  impl_->txn_open = false;
+  if (impl_->txn_error) {
+    Error error = *impl_->txn_error;
+    impl_->txn_error.reset();
+    return tl::unexpected(error);
   }
+  auto ok = impl_->exec("COMMIT;");
+  if (!ok) (void)impl_->exec("ROLLBACK;");
+  return ok;
+}
+
+void CollectionStore::rollback() noexcept {
+  if (!impl_->txn_open) return;
+  if (!impl_->txn_error) (void)impl_->exec("ROLLBACK;");
+  impl_->txn_open = false;
+  impl_->txn_error.reset();
+}
+
+Expected<index::LabelSet> CollectionStore::filter_labels(const std::string& name, const FilterNode& filter) {
+  auto row = impl_->lookup(name);
+  if (!row) return tl::unexpected(row.error());
+  return impl_->filter_labels(row->cid, filter);
+}
+
+Status CollectionStore::sync_index(const std::string& name) {
+  auto synced = impl_->sync(name);
+  if (!synced) return tl::unexpected(synced.error());
+  return {};
+}
+
+void CollectionStore::set_notice_handler(std::function<void(const std::string&)> handler) {
+  impl_->notice = std::move(handler);
+}
+
+Expected<std::vector<SearchHit>> CollectionStore::search(const std::string& name, std::span<const float> query,
+                                                         const SearchOptions& options) {
+  auto row = impl_->lookup(name);
+  if (!row) return tl::unexpected(row.error());
+  if (static_cast<int>(query.size()) != row->info.dim) {
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("query has dimension {} but collection '{}' has {}",
+                                                               query.size(), name, row->info.dim));
+  }
+  for (float x : query) {
+    if (!std::isfinite(x)) return make_error(ErrorCode::kInvalidArgument, "query vector has a non-finite value (NaN or Inf)");
+  }
+  if (options.k < 1) return make_error(ErrorCode::kInvalidArgument, fmt::format("-k must be at least 1, got {}", options.k));
+  std::optional<index::LabelSet> passing;
+  if (options.filter != nullptr) {
+    auto labels = impl_->filter_labels(row->cid, *options.filter);
+    if (!labels) return tl::unexpected(labels.error());
+    if (labels->size() == 0) return std::vector<SearchHit>{};
+    passing.emplace(std::move(*labels));
+  }
+  auto synced = impl_->sync(name);
+  if (!synced) return tl::unexpected(synced.error());
+  const DerivedIndex& derived = **synced;
+  index::SearchParams params;
+  params.k = options.k;
+  params.filter = passing ? &*passing : nullptr;
+  const MatrixView queries{query.data(), 1, query.size(), query.size()};
+  auto results = derived.index->search(queries, params);
+  if (!results) return tl::unexpected(results.error());
+
+  auto stmt = impl_->prepare("SELECT id, metadata FROM point WHERE key = ? AND cid = ?");
+  if (!stmt) return tl::unexpected(stmt.error());
   std::vector<SearchHit> hits;
-  while (!best.empty()) {
-    hits.push_back(SearchHit{best.top().second, best.top().first, {}});
-    best.pop();
-  }
-  std::reverse(hits.begin(), hits.end());
-  for (auto& hit : hits) {
-    auto point = get(name, hit.id);
-    if (point && *point) hit.metadata_json = (*point)->metadata_json;
+  for (std::size_t i = 0; i < results->k; ++i) {
+    const std::uint64_t label = results->labels[i];
+    if (label == index::kNoLabel) break;
+    sqlite3_reset(stmt->get());
+    sqlite3_bind_int64(stmt->get(), 1, static_cast<sqlite3_int64>(label));
+    sqlite3_bind_int64(stmt->get(), 2, row->cid);
+    if (sqlite3_step(stmt->get()) != SQLITE_ROW) continue;  // deleted by another process since the sync
+    hits.push_back(SearchHit{column_id(stmt->get(), 0), results->scores[i], column_text(stmt->get(), 1)});
   }
   return hits;
 }
 
 Status CollectionStore::put_array(const std::string& name, const std::string& key, std::span<const float> values) {
-  auto stmt = impl_->prepare("INSERT OR REPLACE INTO arrays(collection, key, value) VALUES (?, ?, ?)");
-  if (!stmt) return tl::unexpected(stmt.error());
-  sqlite3_bind_text(stmt->get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt->get(), 2, key.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob(stmt->get(), 3, values.data(), static_cast<int>(values.size_bytes()), SQLITE_TRANSIENT);
-  if (sqlite3_step(stmt->get()) != SQLITE_DONE) return impl_->fail("cannot store array");
-  return {};
+  auto row = impl_->lookup(name);
+  if (!row) return tl::unexpected(row.error());
+  return impl_->write([&]() -> Status {
+    auto stmt = impl_->prepare("INSERT OR REPLACE INTO collection_array (cid, key, value) VALUES (?, ?, ?)");
+    if (!stmt) return tl::unexpected(stmt.error());
+    sqlite3_bind_int64(stmt->get(), 1, row->cid);
+    bind_text(stmt->get(), 2, key);
+    sqlite3_bind_blob(stmt->get(), 3, values.data(), static_cast<int>(values.size_bytes()), SQLITE_TRANSIENT);
+    if (sqlite3_step(stmt->get()) != SQLITE_DONE) return impl_->fail("cannot store array");
+    return {};
+  });
 }
 
 Expected<std::optional<std::vector<float>>> CollectionStore::get_array(const std::string& name, const std::string& key) {
-  auto stmt = impl_->prepare("SELECT value FROM arrays WHERE collection = ? AND key = ?");
+  auto row = impl_->lookup(name);
+  if (!row) return tl::unexpected(row.error());
+  auto stmt = impl_->prepare("SELECT value FROM collection_array WHERE cid = ? AND key = ?");
   if (!stmt) return tl::unexpected(stmt.error());
-  sqlite3_bind_text(stmt->get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(stmt->get(), 2, key.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(stmt->get(), 1, row->cid);
+  bind_text(stmt->get(), 2, key);
   if (sqlite3_step(stmt->get()) != SQLITE_ROW) return std::optional<std::vector<float>>{};
   std::vector<float> values(static_cast<std::size_t>(sqlite3_column_bytes(stmt->get(), 0)) / sizeof(float));
-  std::memcpy(values.data(), sqlite3_column_blob(stmt->get(), 0), values.size() * sizeof(float));
+  if (!values.empty()) std::memcpy(values.data(), sqlite3_column_blob(stmt->get(), 0), values.size() * sizeof(float));
   return std::optional<std::vector<float>>(std::move(values));
+}
+
+Status CollectionStore::check_integrity() {
+  auto stmt = impl_->prepare("PRAGMA integrity_check");
+  if (!stmt) return tl::unexpected(stmt.error());
+  std::string found;
+  while (sqlite3_step(stmt->get()) == SQLITE_ROW) found += (found.empty() ? "" : "; ") + column_text(stmt->get(), 0);
+  if (found != "ok") return make_error(ErrorCode::kCorrupt, fmt::format("{}: integrity check: {}", impl_->path.string(), found));
+  return {};
+}
+
+std::filesystem::path CollectionStore::snapshot_base(const std::string& name) const {
+  return fs::path(impl_->path.string() + ".indexes") / file_safe(name);
 }
 
 std::filesystem::path semspace_home() {

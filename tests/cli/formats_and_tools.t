@@ -27,12 +27,22 @@ run: {semspace} collection search docs --text "crown throne" -k 2 --db c.db --js
 stdout~ ^\{"results":\[\{"id":"r[123]".*"id":"r[123]"
 run: {semspace} collection info docs --db c.db --json
 stdout~ "count":6
-run: printf '{"id":"bad","vector":[1,2]}\n' > bad.jsonl && {semspace} collection upsert docs --input bad.jsonl --db c.db
+run: {semspace} collection search docs --text "engine wheel motor" -k 1 --db c.db --json
+stdout~ ^\{"results":\[\{"id":7,
+run: {semspace} collection search docs --text "crown throne" -k 5 --filter '{"topic": "royal"}' --db c.db --json
+stdout~ ^\{"results":\[\{"id":"r1"[^\]]*\]\}\s*$
+run: {semspace} collection create other --model {tmp}/m.sem --dim 17 --db c.db
 exit: 2
-stderr~ dimension
+stderr~ --dim 17 does not match model
+run: {semspace} collection create plain --dim 16 --db c.db && {semspace} collection search plain --text "king" --db c.db
+exit: 1
+stderr~ collection 'plain' has no model
+run: printf '{"id":"bad","vector":[1,2]}\n' > bad.jsonl && {semspace} collection upsert docs --input bad.jsonl --db c.db
+exit: 1
+stderr~ bad\.jsonl:1: .*dimension 2 but collection 'docs' has dimension 16
 run: printf '{"id":"x" "text":1}\n' > broken.jsonl && {semspace} collection upsert docs --input broken.jsonl --db c.db
 exit: 1
-stderr~ broken\.jsonl:1
+stderr~ broken\.jsonl:1: not valid JSON
 run: {semspace} collection info docs --db c.db --json
 stdout~ "count":6
 run: {semspace} collection drop docs --db c.db && {semspace} collection info docs --db c.db

@@ -6,6 +6,7 @@
 //   stdout~ <regex>           stdout must contain a match (ECMAScript regex); may repeat
 //   stdout!~ <regex>          stdout must not contain a match
 //   stderr~ <regex>           stderr must contain a match
+//   stderr!~ <regex>          stderr must not contain a match
 //   require-data: <path>      skip the rest of the script when {data}/<path> is missing (no ../shared/data)
 // Lines starting with '#' and blank lines are ignored.
 #include <sys/wait.h>
@@ -91,6 +92,8 @@ TEST_P(CliScript, Passes) {
       steps.back().checks.emplace_back("stdout!~", *re);
     } else if (auto re2 = take("stdout~")) {
       steps.back().checks.emplace_back("stdout~", *re2);
+    } else if (auto re4 = take("stderr!~")) {
+      steps.back().checks.emplace_back("stderr!~", *re4);
     } else if (auto re3 = take("stderr~")) {
       steps.back().checks.emplace_back("stderr~", *re3);
     } else {
@@ -114,12 +117,13 @@ TEST_P(CliScript, Passes) {
     EXPECT_EQ(code, step.exit_code) << where << "\nstdout: " << stdout_text.substr(0, 2000)
                                     << "\nstderr: " << stderr_text.substr(0, 2000);
     for (const auto& [kind, pattern] : step.checks) {
-      const std::string& text = kind == "stderr~" ? stderr_text : stdout_text;
+      const bool on_stderr = kind.rfind("stderr", 0) == 0;
+      const std::string& text = on_stderr ? stderr_text : stdout_text;
       bool found = std::regex_search(text, std::regex(pattern));
-      if (kind == "stdout!~") {
+      if (kind == "stdout!~" || kind == "stderr!~") {
         EXPECT_FALSE(found) << where << "\nunexpected match of /" << pattern << "/ in:\n" << text.substr(0, 2000);
       } else {
-        EXPECT_TRUE(found) << where << "\nno match of /" << pattern << "/ in " << (kind == "stderr~" ? "stderr" : "stdout")
+        EXPECT_TRUE(found) << where << "\nno match of /" << pattern << "/ in " << (on_stderr ? "stderr" : "stdout")
                            << ":\n" << text.substr(0, 2000);
       }
     }

@@ -1,5 +1,5 @@
-// Turning texts into vectors with a word-vector model the same way everywhere (embed, collections):
-// the training tokenizer, then SIF or mean pooling.
+// Turning texts into vectors with a word-vector model the same way everywhere (embed, collections, their
+// queries): the training tokenizer, then SIF or mean pooling.
 #pragma once
 
 #include <span>
@@ -10,7 +10,7 @@
 #include "semspace/status.hpp"
 #include "semspace/word_vectors.hpp"
 
-namespace semspace::cli {
+namespace semspace {
 
 /// How text is pooled into one vector; a collection stores it (as JSON) so documents and queries agree.
 struct TextEncoding {
@@ -27,4 +27,4 @@ struct TextEncoding {
 Matrix encode_texts(const WordVectors& model, std::span<const std::string> texts, const TextEncoding& encoding,
                     std::vector<float>& component);
 
-}  // namespace semspace::cli
+}  // namespace semspace

@@ -1,11 +1,11 @@
-#include "cli/text_encoding.hpp"
+#include "encoders/text_encoding.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "encoders/pooling.hpp"
 #include "prepare/text/tokenizer.hpp"
 
-namespace semspace::cli {
+namespace semspace {
 
 std::string TextEncoding::to_json() const {
   return nlohmann::json{{"pooling", sif ? "sif" : "mean"}, {"sif_a", sif_a}}.dump();
@@ -51,4 +51,4 @@ Matrix encode_texts(const WordVectors& model, std::span<const std::string> texts
   return vectors;
 }
 
-}  // namespace semspace::cli
+}  // namespace semspace
