@@ -75,13 +75,15 @@ struct FlatIndexFile {
   }
 
   static Expected<std::unique_ptr<FlatIndex>> load(const std::filesystem::path& path) {
+    // A directory opens as a stream on Linux and reports a nonsense size: ask the file system instead.
+    std::error_code ec;
+    const bool regular = std::filesystem::is_regular_file(path, ec);
+    const auto file_size = regular ? std::filesystem::file_size(path, ec) : 0;
     std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error(ErrorCode::kIo, fmt::format("{}: cannot open flat index file", path.string()));
-    std::vector<std::byte> bytes;
-    in.seekg(0, std::ios::end);
-    const auto file_size = static_cast<std::streamoff>(in.tellg());
-    in.seekg(0);
-    bytes.resize(static_cast<std::size_t>(std::max<std::streamoff>(file_size, 0)));
+    if (!regular || ec || !in) {
+      return make_error(ErrorCode::kIo, fmt::format("{}: cannot open flat index file (not a readable regular file)", path.string()));
+    }
+    std::vector<std::byte> bytes(file_size);
     if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()))) {
       return make_error(ErrorCode::kIo, fmt::format("{}: cannot read flat index file", path.string()));
     }
