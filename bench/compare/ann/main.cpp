@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
 
   ClusteredSpec spec;
   std::string dir, model, input;
-  std::size_t queries = 1000;
+  std::size_t queries = 1000, max_rows = 0;
   std::uint64_t seed = 42;
   auto* clustered = app.add_subcommand("clustered", "Write clustered Gaussian base.npy and queries.npy");
   clustered->add_option("--dir", dir)->required();
@@ -223,12 +223,14 @@ int main(int argc, char** argv) {
   words->add_option("--dir", dir)->required();
   words->add_option("--queries", queries)->capture_default_str();
   words->add_option("--seed", seed)->capture_default_str();
+  words->add_option("--max-rows", max_rows, "use only the first rows (0 = all)")->capture_default_str();
 
   auto* split = app.add_subcommand("split", "Split the rows of a .npy matrix into base.npy and queries.npy");
   split->add_option("--input", input)->required();
   split->add_option("--dir", dir)->required();
   split->add_option("--queries", queries)->capture_default_str();
   split->add_option("--seed", seed)->capture_default_str();
+  split->add_option("--max-rows", max_rows, "use only the first rows (0 = all)")->capture_default_str();
 
   RunFlags f;
   auto* run = app.add_subcommand("run", "Build and search every contender on one data set; write the report");
@@ -261,13 +263,16 @@ int main(int argc, char** argv) {
     } else if (words->parsed()) {
       auto vectors = semspace::io::read_word_vectors(model);
       if (!vectors) throw std::runtime_error(vectors.error().message);
-      const auto& m = vectors->words_matrix();
-      const std::size_t dropped = write_split(m.view(), queries, seed, dir);
-      std::cout << fmt::format("{} {} {} {}\n", m.rows() - dropped - queries, m.cols(), queries, dropped);
+      auto view = vectors->words_matrix().view();  // most frequent words first
+      if (max_rows > 0) view.rows = std::min(view.rows, max_rows);
+      const std::size_t dropped = write_split(view, queries, seed, dir);
+      std::cout << fmt::format("{} {} {} {}\n", view.rows - dropped - queries, view.cols, queries, dropped);
     } else if (split->parsed()) {
       const auto all = read_matrix(input);
-      const std::size_t dropped = write_split(all.view(), queries, seed, dir);
-      std::cout << fmt::format("{} {} {} {}\n", all.rows() - dropped - queries, all.cols(), queries, dropped);
+      auto view = all.view();
+      if (max_rows > 0) view.rows = std::min(view.rows, max_rows);
+      const std::size_t dropped = write_split(view, queries, seed, dir);
+      std::cout << fmt::format("{} {} {} {}\n", view.rows - dropped - queries, view.cols, queries, dropped);
     } else if (run->parsed()) {
       return run_dataset(f);
     }
