@@ -91,12 +91,14 @@ for dataset in $DATASETS; do
         continue
       fi
       dir=$WORK_DIR/words-$(key_of "$MODEL")-r$REAL_N-q$QUERIES-s$SEED
-      if [[ ! -s $dir/base.npy || ! -s $dir/queries.npy ]]; then
+      if [[ ! -s $dir/base.npy || ! -s $dir/queries.npy || ! -s $dir/split.txt ]]; then
         log "splitting the word vectors of $MODEL into $dir"
-        "$prog" words --model "$MODEL" --dir "$dir" --queries "$QUERIES" --seed "$SEED" --max-rows "$REAL_N" > /dev/null
+        "$prog" words --model "$MODEL" --dir "$dir" --queries "$QUERIES" --seed "$SEED" --max-rows "$REAL_N" \
+          > "$dir.info.tmp" && mv "$dir.info.tmp" "$dir/split.txt"
       fi
+      read -r base_rows dim_ q_ dropped < "$dir/split.txt" || dropped=?
       run_dataset words "$dir" cosine \
-        "word vectors of $(basename "$MODEL") (read with semspace::io::read_word_vectors; subwords averaged in), vocabulary ${REAL_N/#0/all} rows; $QUERIES random words held out as queries; seed $SEED"
+        "word vectors of $(basename "$MODEL") (read with semspace::io::read_word_vectors; subword n-grams averaged in), $( ((REAL_N > 0)) && echo "the $REAL_N most frequent words" || echo "the whole vocabulary"); $dropped zero vectors dropped; $QUERIES random words held out as queries; seed $SEED"
       ;;
     sentences)
       if [[ ! -r $MODEL || ! -r $ENTRIES || ! -x $semspace ]]; then
@@ -106,7 +108,7 @@ for dataset in $DATASETS; do
         continue
       fi
       dir=$WORK_DIR/sentences-$(key_of "$MODEL" "$ENTRIES")-r$REAL_N-q$QUERIES-s$SEED
-      if [[ ! -s $dir/base.npy || ! -s $dir/queries.npy ]]; then
+      if [[ ! -s $dir/base.npy || ! -s $dir/queries.npy || ! -s $dir/split.txt ]]; then
         mkdir -p "$dir"
         all=$dir/all.npy
         if [[ ! -s $all ]]; then
@@ -121,10 +123,12 @@ for line in open(sys.argv[1], encoding="utf-8"):
           "$semspace" embed --model "$MODEL" --pooling sif --output "$all.tmp.npy" < "$dir/texts.txt"
           mv "$all.tmp.npy" "$all"
         fi
-        "$prog" split --input "$all" --dir "$dir" --queries "$QUERIES" --seed "$SEED" --max-rows "$REAL_N" > /dev/null
+        "$prog" split --input "$all" --dir "$dir" --queries "$QUERIES" --seed "$SEED" --max-rows "$REAL_N" \
+          > "$dir.info.tmp" && mv "$dir.info.tmp" "$dir/split.txt"
       fi
+      read -r base_rows dim_ q_ dropped < "$dir/split.txt" || dropped=?
       run_dataset sentences "$dir" cosine \
-        "sentence vectors of the demo collection's entries ($(basename "$ENTRIES"), field \"text\") by \`semspace embed --model $(basename "$MODEL") --pooling sif\`; texts without known words (zero vectors) dropped; $QUERIES random entries held out as queries; seed $SEED"
+        "sentence vectors of the demo collection's entries ($(basename "$ENTRIES"), field \"text\"$( ((REAL_N > 0)) && echo ", the first $REAL_N")) by \`semspace embed --model $(basename "$MODEL") --pooling sif\`; $dropped texts without known words (zero vectors) dropped; $QUERIES random entries held out as queries; seed $SEED"
       ;;
     *) log "unknown data set '$dataset' (clustered, words, sentences)"; exit 2 ;;
   esac
