@@ -7,6 +7,7 @@
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexFlatCodes.h>
 #include <faiss/IndexHNSW.h>
+#include <faiss/IndexScalarQuantizer.h>
 #include <faiss/impl/IDSelector.h>
 #include <faiss/utils/utils.h>
 
@@ -34,7 +35,7 @@ std::size_t codes_bytes(const faiss::Index* index) {
   return 0;
 }
 
-enum class Kind { kHnswFlat, kHnswSq8, kFlat };
+enum class Kind { kHnswFlat, kHnswSq8, kFlat, kFlatSq8 };
 
 class FaissContender final : public Contender {
  public:
@@ -46,14 +47,16 @@ class FaissContender final : public Contender {
       case Kind::kHnswFlat: return "FAISS IndexHNSWFlat";
       case Kind::kHnswSq8: return "FAISS IndexHNSWSQ (QT_8bit)";
       case Kind::kFlat: return metric_ == DataMetric::kL2 ? "FAISS IndexFlatL2" : "FAISS IndexFlatIP";
+      case Kind::kFlatSq8: return "FAISS IndexScalarQuantizer (QT_8bit)";
     }
     return "?";
   }
   std::string family() const override { return "faiss"; }
-  bool is_graph() const override { return kind_ != Kind::kFlat; }
+  bool is_graph() const override { return kind_ == Kind::kHnswFlat || kind_ == Kind::kHnswSq8; }
   std::string note() const override {
     std::string n = "FAISS 1.7.3 (" + faiss::get_compile_options() + ")";
-    if (kind_ != Kind::kFlat) {
+    if (kind_ == Kind::kFlatSq8) n += ", exact scan of 8-bit codes, SQ trained on the base vectors";
+    if (is_graph()) {
       n += ", M " + std::to_string(s_.m) + ", efConstruction " + std::to_string(s_.ef_construction);
       if (kind_ == Kind::kHnswSq8) n += ", SQ trained on the base vectors (train time counted in build)";
     }
@@ -78,6 +81,9 @@ class FaissContender final : public Contender {
         break;
       }
       case Kind::kFlat: index_ = std::make_unique<faiss::IndexFlat>(dim_, metric); break;
+      case Kind::kFlatSq8:
+        index_ = std::make_unique<faiss::IndexScalarQuantizer>(dim_, faiss::ScalarQuantizer::QT_8bit, metric);
+        break;
     }
     if (base.stride != base.cols) throw std::runtime_error("faiss contender needs contiguous rows");
     if (!index_->is_trained) index_->train(static_cast<faiss_idx>(base.rows), base.data);
@@ -107,7 +113,7 @@ class FaissContender final : public Contender {
     copy_labels(labels.data(), static_cast<int>(queries.rows) * k, out);
   }
   std::size_t structure_bytes() const override {
-    if (kind_ == Kind::kFlat) return codes_bytes(index_.get());
+    if (!is_graph()) return codes_bytes(index_.get());
     const auto* index = dynamic_cast<const faiss::IndexHNSW*>(index_.get());
     const std::size_t storage = codes_bytes(index->storage);
     if (storage == 0) return 0;
@@ -117,7 +123,7 @@ class FaissContender final : public Contender {
   }
   // Filtered search through SearchParametersHNSW::sel (FAISS 1.7.3); the harness checks that every returned label
   // passes, and reports it when the library ignored the selector.
-  bool has_filter() const override { return kind_ != Kind::kFlat; }
+  bool has_filter() const override { return is_graph(); }
   void set_filter(const semspace::index::LabelSet* filter) override {
     selector_.reset();
     if (filter == nullptr) return;
@@ -156,6 +162,7 @@ std::vector<std::unique_ptr<Contender>> make_faiss_contenders(int dim, DataMetri
   out.push_back(std::make_unique<FaissContender>(Kind::kHnswFlat, dim, metric, s));
   out.push_back(std::make_unique<FaissContender>(Kind::kHnswSq8, dim, metric, s));
   out.push_back(std::make_unique<FaissContender>(Kind::kFlat, dim, metric, s));
+  out.push_back(std::make_unique<FaissContender>(Kind::kFlatSq8, dim, metric, s));
   return out;
 }
 

@@ -73,6 +73,77 @@ double qps_at_recall(const std::vector<SearchResult>& curve, double target, bool
   return -1;
 }
 
+namespace {
+
+// Issue 3's bars, evaluated on this data set from the numbers above.
+template <class CurveOf>
+void write_bars(const DatasetRun& run, std::ostream& out, const std::optional<std::string>& hnswlib,
+                const std::optional<std::string>& faiss_hnsw, const std::optional<std::string>& faiss_flat,
+                CurveOf curve_of) {
+  bool any_semspace = false;
+  for (const auto& c : run.contenders) any_semspace = any_semspace || c.family == "semspace";
+  out << "\n**Issue 3 bars on this data**";
+  if (!any_semspace) {
+    out << ": not evaluated, no semspace contender ran.\n";
+    return;
+  }
+  const std::string target = fmt::format("{:.2f}", run.target_recall);
+  out << " (one query per call; \"~\" = a lower-bound QPS is involved, see above).\n\n"
+      << "| bar | index | threads | measured | met |\n| --- | --- | ---: | --- | --- |\n";
+  auto qps = [&](const std::string& name, int t, bool* lb) -> std::optional<double> {
+    const double q = qps_at_recall(curve_of(run, name, "single", t), run.target_recall, lb);
+    if (q < 0) return std::nullopt;
+    return q;
+  };
+  for (const auto& c : run.contenders) {
+    if (c.family != "semspace" || !c.graph) continue;
+    for (int t : run.threads) {
+      bool lb = false, lbh = false, lbf = false;
+      const auto mine = qps(c.name, t, &lb);
+      const auto h = hnswlib ? qps(*hnswlib, t, &lbh) : std::nullopt;
+      const auto f = faiss_hnsw ? qps(*faiss_hnsw, t, &lbf) : std::nullopt;
+      const bool approx = lb || lbh || lbf;
+      std::string measured = fmt::format("÷ hnswlib {}, ÷ FAISS HNSWFlat {}", ratio_text(mine, h), ratio_text(mine, f));
+      std::string met = (mine && h && f && *mine >= 1.3 * *h && *mine >= 1.3 * *f) ? "yes" : "no";
+      if (approx) met = "~" + met;
+      out << fmt::format("| QPS at recall {} ≥ 1.3× hnswlib and FAISS | {} | {} | {} | {} |\n", target, c.name, t,
+                         measured, met);
+      if (c.name.find("rerank") != std::string::npos) {
+        const auto* mm = memory_of(run, c.name);
+        const auto* hm = hnswlib ? memory_of(run, *hnswlib) : nullptr;
+        const bool mem_ok = mm && hm && mm->heap_bytes < 0.4 * hm->heap_bytes;
+        const std::string goal = (mine && h && *mine >= 2.0 * *h && mem_ok) ? "yes" : "no";
+        out << fmt::format("| goal: 2× hnswlib at recall {} with SQ8 + re-ranking, < 40% of its memory | {} | {} | "
+                           "QPS ÷ hnswlib {}, heap ÷ hnswlib {} | {}{} |\n",
+                           target, c.name, t, ratio_text(mine, h),
+                           mm && hm ? fmt::format("{:.2f}", mm->heap_bytes / hm->heap_bytes) : "n/a",
+                           approx ? "~" : "", goal);
+      }
+    }
+    for (const auto& b : run.builds) {
+      if (b.contender != c.name || !hnswlib) continue;
+      const auto* hb = build_of(run, *hnswlib, b.threads);
+      if (!hb) continue;
+      out << fmt::format("| build time ≤ hnswlib's | {} | {} | {:.2f} s vs {:.2f} s | {} |\n", c.name, b.threads,
+                         b.seconds, hb->seconds, b.seconds <= hb->seconds ? "yes" : "no");
+    }
+  }
+  for (const auto& c : run.contenders) {
+    if (c.family != "semspace" || c.graph || c.name.find("sq8") != std::string::npos || !faiss_flat) continue;
+    for (const auto& s : run.searches) {
+      if (s.contender != c.name || s.mode == "filtered") continue;
+      for (const auto& f : run.searches) {
+        if (f.contender != *faiss_flat || f.mode != s.mode || f.threads != s.threads) continue;
+        out << fmt::format("| exact search ≥ {} | {} ({}) | {} | {} vs {} QPS | {} |\n", *faiss_flat, c.name,
+                           s.mode, s.threads, qps_text(s.qps), qps_text(f.qps), s.qps >= f.qps ? "yes" : "no");
+      }
+    }
+  }
+  out << "\nThe filtered bar is evaluated in the filtered table above.\n";
+}
+
+}  // namespace
+
 void write_markdown(const DatasetRun& run, std::ostream& out) {
   out << fmt::format("### {}: N = {}, dim {}, {} queries, {}\n\n", run.name, run.n, run.dim, run.nq, run.metric);
   out << "- data: " << run.description << "\n";
@@ -85,6 +156,7 @@ void write_markdown(const DatasetRun& run, std::ostream& out) {
   const auto faiss_hnsw = anchor(run, "faiss", "HNSWFlat");
   const auto faiss_sq = anchor(run, "faiss", "HNSWSQ");
   const auto faiss_flat = anchor(run, "faiss", "IndexFlat");
+  const auto faiss_flat_sq = anchor(run, "faiss", "IndexScalarQuantizer");
   const std::string target = fmt::format("{:.2f}", run.target_recall);
 
   // ---- build and memory ----
@@ -217,19 +289,21 @@ void write_markdown(const DatasetRun& run, std::ostream& out) {
   bool any_exact = false;
   for (const auto& s : run.searches) any_exact = any_exact || (s.ef == 0 && s.mode != "filtered");
   if (any_exact) {
-    out << "\n**Exact search** (flat indexes; ratio = QPS over " << (faiss_flat ? *faiss_flat : "FAISS IndexFlat")
-        << " with the same threads and mode; FAISS batch search runs its GEMM in OpenBLAS, whose own thread count is "
+    out << "\n**Exact search** (flat indexes; ratio = QPS over FAISS with the same storage, threads and mode: f32 "
+           "over " << (faiss_flat ? *faiss_flat : "FAISS IndexFlat") << ", sq8 over FAISS IndexScalarQuantizer "
+           "(QT_8bit); FAISS's f32 batch search runs its GEMM in OpenBLAS, whose own thread count is "
            "OPENBLAS_NUM_THREADS, not the threads column).\n\n";
-    out << "| index | mode | threads | queries | recall@10 | QPS | ÷ FAISS IndexFlat |\n"
+    out << "| index | mode | threads | queries | recall@10 | QPS | ÷ FAISS same storage |\n"
            "| --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
     for (const auto& c : run.contenders) {
       if (c.graph) continue;
       for (const auto& s : run.searches) {
         if (s.contender != c.name || s.mode == "filtered") continue;
         std::optional<double> theirs;
-        if (faiss_flat) {
+        const bool sq8 = c.name.find("sq8") != std::string::npos;
+        if (const auto other = sq8 ? faiss_flat_sq : faiss_flat) {
           for (const auto& f : run.searches) {
-            if (f.contender == *faiss_flat && f.mode == s.mode && f.threads == s.threads) theirs = f.qps;
+            if (f.contender == *other && f.mode == s.mode && f.threads == s.threads) theirs = f.qps;
           }
         }
         out << fmt::format("| {} | {} | {} | {} | {:.3f} | {} | {} |\n", c.name, s.mode, s.threads, s.queries,
@@ -298,6 +372,7 @@ void write_markdown(const DatasetRun& run, std::ostream& out) {
                          ratio > 0 ? (ratio <= 3.0 ? "yes" : "no") : "n/a");
     }
   }
+  write_bars(run, out, hnswlib, faiss_hnsw, faiss_flat, curve_of);
   out << "\n";
 }
 
