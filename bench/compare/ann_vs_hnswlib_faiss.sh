@@ -4,7 +4,8 @@
 #   N=1000000          clustered base vectors (N=100000 for a check run); DIM=128, CLUSTERS=1000, QUERIES=1000
 #   SEED=42            data, held-out queries and filter
 #   THREADS="1 2"      search threads; BUILD_THREADS (default = THREADS) build threads
-#   EFS="16 32 64 128 256 512"  ef values of every recall/QPS curve; REPEATS=3 (best QPS of the repeats)
+#   EFS="10 16 32 64 128 256 512"  ef values of every recall/QPS curve (10 = k: brackets recall 0.95 when ef 16
+#                      already exceeds it); REPEATS=3 (best QPS of the repeats)
 #   DATASETS="clustered words sentences"
 #   FAMILIES="semspace hnswlib hnswlib-native faiss"   which libraries to run
 #   SQ8_RERANK="0 64"  one semspace HnswIndex sq8 row per re-ranking depth (0 = none)
@@ -27,7 +28,7 @@ QUERIES=${QUERIES:-1000}
 SEED=${SEED:-42}
 THREADS=${THREADS:-1 2}
 BUILD_THREADS=${BUILD_THREADS:-$THREADS}
-EFS=${EFS:-16 32 64 128 256 512}
+EFS=${EFS:-10 16 32 64 128 256 512}
 REPEATS=${REPEATS:-3}
 DATASETS=${DATASETS:-clustered words sentences}
 FAMILIES=${FAMILIES:-semspace hnswlib hnswlib-native faiss}

@@ -44,11 +44,12 @@ void log(const std::string& message) {
 
 struct RunFlags {
   std::string dir, name, description, metric = "l2", markdown, tsv;
-  std::vector<int> threads{1, 2}, build_threads{1, 2}, efs{16, 32, 64, 128, 256, 512}, sq8_rerank{0};
+  std::vector<int> threads{1, 2}, build_threads{1, 2}, efs{10, 16, 32, 64, 128, 256, 512}, sq8_rerank{0};
   std::vector<std::string> families{"semspace", "hnswlib", "hnswlib-native", "faiss"};
   int repeats = 3, m = 16, ef_construction = 200, gt_k = 100;
   std::size_t exact_queries = 0;
   double filter_fraction = 0.01, target_recall = 0.95;
+  std::vector<double> extra_targets{0.99};
   std::uint64_t seed = 42;
 };
 
@@ -82,6 +83,7 @@ int run_dataset(const RunFlags& f) {
   run.efs = f.efs;
   run.threads = f.threads;
   run.target_recall = f.target_recall;
+  run.extra_targets = f.extra_targets;
   log(fmt::format("{}: {} x {} base, {} queries", f.name, base.rows(), base.cols(), queries.rows()));
 
   // Ground truth, cached next to the data.
@@ -265,6 +267,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run->add_option("--filter-fraction", f.filter_fraction)->capture_default_str();
   run->add_option("--target-recall", f.target_recall)->capture_default_str();
+  run->add_option("--extra-targets", f.extra_targets, "more recall levels for matched-QPS tables")
+      ->delimiter(',')->capture_default_str();
   run->add_option("--seed", f.seed)->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);

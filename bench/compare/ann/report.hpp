@@ -25,7 +25,8 @@ struct DatasetRun {
   std::vector<SearchResult> searches;
   std::vector<int> efs;
   std::vector<int> threads;
-  double target_recall = 0.95;
+  double target_recall = 0.95;        // the bars' target
+  std::vector<double> extra_targets;  // more matched-recall tables (e.g. 0.99)
   std::size_t filter_size = 0;
   double filter_fraction = 0;
 };
