@@ -34,6 +34,7 @@ bench: setup
 	@bash scripts/setup --bench
 	@$(MAKE) --no-print-directory all
 	@bash bench/compare/train_vs_fasttext.sh
+	@bash bench/compare/ann_vs_hnswlib_faiss.sh
 
 clean:
 	rm -rf $(BUILD) build-fuzz

@@ -1,0 +1,51 @@
+// The measurements, identical for every contender: build time and memory, search throughput and recall@10.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "contender.hpp"
+#include "semspace/matrix.hpp"
+
+namespace ann {
+
+struct BuildResult {
+  std::string contender;
+  int threads = 1;
+  double seconds = 0;
+  double heap_bytes = 0;       // malloc'd bytes in use after minus before (glibc mallinfo2)
+  double rss_bytes = 0;        // resident set after minus before (/proc/self/statm), after malloc_trim
+  double structure_bytes = 0;  // the library's own layout, 0 = unknown
+};
+
+struct SearchResult {
+  std::string contender;
+  std::string mode;  // "single" (one query per call per thread), "batch" (one call), "filtered" (single, 1% filter)
+  int threads = 1;
+  int ef = 0;        // 0 for exact indexes
+  double recall = 0; // recall@10 against the exact top 10 (of the passing points, for "filtered")
+  double qps = 0;    // best of the repeats
+  std::size_t queries = 0;
+  std::size_t violations = 0;  // filtered: returned labels that do not pass the filter
+};
+
+struct SearchSetup {
+  int k = 10;
+  int repeats = 3;
+};
+
+/// Builds `c` on `threads` threads, timing it and measuring the memory it keeps.
+BuildResult measure_build(Contender& c, semspace::MatrixView base, int threads);
+
+/// Runs every query (mode "single": one per call, spread over `threads` threads by an atomic counter;
+/// "batch": one search_batch call; "filtered": like single under the contender's filter) `repeats` times;
+/// QPS is the best repeat, recall from the last. truth: nq x truth_k labels, best first.
+SearchResult measure_search(const Contender& c, const std::string& mode, semspace::MatrixView queries,
+                            const std::vector<std::int64_t>& truth, int truth_k, int threads, int ef,
+                            const SearchSetup& setup, const semspace::index::LabelSet* filter = nullptr);
+
+/// Resident set size of this process in bytes.
+double rss_bytes();
+
+}  // namespace ann
