@@ -280,6 +280,13 @@ void HnswIndex::repair(Dist dist, int threads) {
 
 void HnswIndex::compact(int threads) {
   if (deleted() == 0) return;
+  // Repair relinks around scattered tombstones. When they are the majority (say every point was re-upserted),
+  // too few live nodes lie within two hops of each other to reconnect the graph, and recall collapsed to near
+  // zero in a test that upserted every label twice, so the graph is rebuilt from the live points instead.
+  if (2 * deleted() >= graph_.nodes()) {
+    rebuild_from_live(threads);
+    return;
+  }
   with_distance(metric_, dim_, [&](auto dist) { repair(dist, threads); });
 
   // Renumber the live nodes densely, keeping their order, and rewrite every link through the new numbers.
@@ -315,6 +322,26 @@ void HnswIndex::compact(int threads) {
   entry_ = entry;
   max_level_ = top;
   rebuild_label_map();
+}
+
+void HnswIndex::rebuild_from_live(int threads) {
+  std::vector<std::uint64_t> labels;
+  std::vector<float> vectors;
+  labels.reserve(size());
+  vectors.reserve(size() * static_cast<std::size_t>(dim_));
+  for (NodeId id = 0; id < graph_.nodes(); ++id) {
+    if (graph_.deleted(id)) continue;
+    labels.push_back(graph_.label(id));
+    const float* v = graph_.vector(id);
+    vectors.insert(vectors.end(), v, v + dim_);
+  }
+  graph_ = HnswGraph(dim_, options_.m);
+  max_level_ = -1;
+  entry_ = 0;
+  label_to_node_.clear();
+  const auto d = static_cast<std::size_t>(dim_);
+  auto added = add(labels, MatrixView{vectors.data(), labels.size(), d, d}, threads);
+  SEMSPACE_CHECK(added.has_value(), "re-inserting live points failed: {}", added ? "" : added.error().message);
 }
 
 void HnswIndex::rebuild_label_map() {

@@ -88,6 +88,8 @@ class HnswIndex final : public VectorIndex {
   void repair(Dist dist, int threads);
   int draw_level();
   void rebuild_label_map();
+  // Re-inserts every live point into a new graph (compact() when tombstones are the majority).
+  void rebuild_from_live(int threads);
 
   int dim_;
   Metric metric_;

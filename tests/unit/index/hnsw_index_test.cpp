@@ -267,6 +267,21 @@ TEST(HnswIndex, ManyUpsertsCompactOnTheAddThreads) {
   EXPECT_GE(recall(*results, truth), 0.9);
 }
 
+TEST(HnswIndex, UpsertingEveryLabelAgainKeepsRecall) {
+  // Re-upserting every point (a collection re-imported) tombstones exactly half of the graph; repairing links
+  // around that many tombstones disconnected it (recall near zero) before compaction rebuilt such graphs.
+  Matrix base = clustered(kBase, kDim, 21), queries = clustered(kQueries, kDim, 22);
+  auto index = build(base, Metric::kCosine, 2);
+  auto labels = iota_labels(kBase);
+  ASSERT_TRUE(index->add(labels, base.view(), 2).has_value());
+  EXPECT_EQ(index->size(), kBase);
+  EXPECT_EQ(index->nodes(), kBase) << "the rebuilt graph holds no tombstones";
+  auto truth = brute_force(base, labels, queries, Metric::kCosine, 10);
+  auto results = index->search(queries.view(), {.k = 10, .ef = 64});
+  ASSERT_TRUE(results.has_value());
+  EXPECT_GE(recall(*results, truth), 0.9);
+}
+
 // A filter passing every 100th label (1%): by default the planner scans those exactly; forced onto the graph,
 // the walk through non-passing nodes must still find them.
 class HnswFilter : public ::testing::TestWithParam<bool> {};
