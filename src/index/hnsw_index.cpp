@@ -353,6 +353,22 @@ void HnswIndex::rebuild_label_map() {
 }
 
 template <class Dist>
+void HnswIndex::exact_scan_all(const float* query, std::size_t k, std::uint64_t* labels, float* scores) const {
+  std::vector<Candidate> found;
+  found.reserve(size());
+  const Dist dist{static_cast<std::size_t>(dim_)};
+  for (NodeId id = 0; id < graph_.nodes(); ++id) {
+    if (!graph_.deleted(id)) found.push_back({dist(query, graph_.vector(id)), id});
+  }
+  const std::size_t n = std::min(k, found.size());
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(), hnsw::nearer);
+  for (std::size_t i = 0; i < n; ++i) {
+    labels[i] = graph_.label(found[i].id);
+    scores[i] = -found[i].dist;
+  }
+}
+
+template <class Dist>
 void HnswIndex::exact_scan(const float* query, const LabelSet& filter, std::size_t k, std::uint64_t* labels,
                            float* scores) const {
   // Resolve every label first (independent lookups overlap in the CPU), then score with the next vectors
@@ -402,6 +418,11 @@ void HnswIndex::search_one(const float* query, const SearchParams& params, Worke
       exact_scan<Dist>(query, *filter, k, labels, scores);
       return;
     }
+  } else if (size() <= filter_plan_.max_points) {
+    // A small index is scanned exactly: as fast as a graph walk at this size, and always exact, so a small
+    // collection answers like a brute-force search (Qdrant's full-scan threshold plays the same role).
+    exact_scan_all<Dist>(query, k, labels, scores);
+    return;
   }
 
   w.links.resize(1 + graph_.m0());

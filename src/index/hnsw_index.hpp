@@ -82,6 +82,8 @@ class HnswIndex final : public VectorIndex {
   void search_one(const float* query, const SearchParams& params, Worker& worker, std::uint64_t* labels,
                   float* scores) const;
   template <class Dist>
+  void exact_scan_all(const float* query, std::size_t k, std::uint64_t* labels, float* scores) const;
+  template <class Dist>
   void exact_scan(const float* query, const LabelSet& filter, std::size_t k, std::uint64_t* labels,
                   float* scores) const;
   template <class Dist>

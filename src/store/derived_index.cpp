@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/atomic_file.hpp"
-#include "index/flat_index.hpp"
+#include "index/hnsw_index.hpp"
 
 namespace semspace::store {
 namespace {
@@ -134,15 +134,11 @@ SnapshotLock::~SnapshotLock() {
 }
 
 std::unique_ptr<index::VectorIndex> make_collection_index(int dim, index::Metric metric) {
-  // Exact search for now: HNSW on small collections still misses true neighbours in the store tests; it
-  // becomes the collection index once that is fixed (issue 3).
-  auto created = index::FlatIndex::create(dim, metric);
-  SEMSPACE_CHECK(created.has_value(), "cannot create a flat index");
-  return std::move(*created);
+  return index::HnswIndex::create(dim, metric);
 }
 
 Expected<std::unique_ptr<index::VectorIndex>> load_collection_index(const std::filesystem::path& path) {
-  auto loaded = index::FlatIndex::load(path);
+  auto loaded = index::HnswIndex::load(path);
   if (!loaded) return tl::unexpected(loaded.error());
   return std::unique_ptr<index::VectorIndex>(std::move(*loaded));
 }

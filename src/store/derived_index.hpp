@@ -20,7 +20,7 @@ namespace semspace::store {
 
 /// The index kind collections use and the one function that makes it: when HnswIndex lands, these two lines and
 /// load_collection_index() are what changes.
-inline constexpr std::string_view kCollectionIndexKind = "flat";
+inline constexpr std::string_view kCollectionIndexKind = "hnsw";
 std::unique_ptr<index::VectorIndex> make_collection_index(int dim, index::Metric metric);
 Expected<std::unique_ptr<index::VectorIndex>> load_collection_index(const std::filesystem::path& path);
 

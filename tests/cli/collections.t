@@ -57,13 +57,13 @@ run: {semspace} collection search nope --vector q.npy --db c.db
 exit: 1
 stderr~ collection 'nope' does not exist
 # a corrupted or missing snapshot is rebuilt from the database, said once on stderr
-run: printf 'xxxx' | dd of=c.db.indexes/v.flat bs=1 seek=30 conv=notrunc 2>/dev/null && {semspace} collection search v --vector q.npy --db c.db --json
+run: printf 'xxxx' | dd of=c.db.indexes/v.hnsw bs=1 seek=30 conv=notrunc 2>/dev/null && {semspace} collection search v --vector q.npy --db c.db --json
 stdout~ "id":6
-stderr~ rebuilding its flat index from the database \(c\.db\.indexes/v\.flat: 
+stderr~ rebuilding its hnsw index from the database \(c\.db\.indexes/v\.hnsw: .*checksum
 run: {semspace} collection search v --vector q.npy --db c.db --json
 stdout~ "id":6
 stderr!~ rebuilding
-run: rm c.db.indexes/v.flat && {semspace} collection search v --vector q.npy --db c.db --json
+run: rm c.db.indexes/v.hnsw && {semspace} collection search v --vector q.npy --db c.db --json
 stdout~ "id":6
 stderr~ rebuilding
 # a file that is not ours: clear error, exit 1, file untouched
