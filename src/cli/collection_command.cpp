@@ -274,6 +274,7 @@ void register_search(CLI::App& group, int& exit_code) {
   struct Flags {
     std::string name, text, vector, db, filter;
     int k = 10;
+    int ef = store::SearchOptions{}.ef;
     bool json = false;
   };
   auto f = std::make_shared<Flags>();
@@ -287,6 +288,9 @@ void register_search(CLI::App& group, int& exit_code) {
   auto* vector = cmd->add_option("--vector", f->vector, "Query vector: a .npy file with one row");
   text->excludes(vector);
   cmd->add_option("-k", f->k, "How many results")->capture_default_str()->check(CLI::Range(1, 100000));
+  cmd->add_option("--ef", f->ef, "HNSW search breadth: higher finds more true neighbours, slower")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--filter", f->filter,
                   "Metadata filter (JSON), e.g. '{\"year\": {\"$gte\": 1950}, \"genre\": {\"$in\": [\"jazz\", \"blues\"]}}'");
   cmd->add_option("--db", f->db, kDbHelp);
@@ -321,7 +325,7 @@ void register_search(CLI::App& group, int& exit_code) {
       }
       query.assign(matrix->row(0).begin(), matrix->row(0).end());
     }
-    store::SearchOptions options{.k = f->k, .filter = filter ? &*filter : nullptr};
+    store::SearchOptions options{.k = f->k, .ef = f->ef, .filter = filter ? &*filter : nullptr};
     auto hits = db->search(f->name, query, options);
     if (!hits) return void(exit_code = report_data(hits.error()));
     if (f->json) {

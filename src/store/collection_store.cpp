@@ -706,6 +706,7 @@ Expected<std::vector<SearchHit>> CollectionStore::search(const std::string& name
   const DerivedIndex& derived = **synced;
   index::SearchParams params;
   params.k = options.k;
+  params.ef = std::max(options.ef, options.k);
   params.filter = passing ? &*passing : nullptr;
   const MatrixView queries{query.data(), 1, query.size(), query.size()};
   auto results = derived.index->search(queries, params);

@@ -48,6 +48,9 @@ struct SearchHit {
 
 struct SearchOptions {
   int k = 10;
+  // HNSW candidate list. Collections favour recall over the last microsecond: with ef 64 the demo query lost
+  // a true top-10 answer among 118k points, with 256 it matched exact search, at 0.5 ms per query.
+  int ef = 256;
   const FilterNode* filter = nullptr;  // null: every point
 };
 
