@@ -1,5 +1,5 @@
 // Exact neighbour search and analogy evaluation on a random 100k x 100 model.
-// The analogy benchmark reads questions-words.txt from $SEMSPACE_DATA/analogy (default /work/shared/data).
+// The analogy benchmark reads questions-words.txt from $SEMSPACE_DATA/analogy (default ../shared/data beside the source tree).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
