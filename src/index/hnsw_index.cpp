@@ -356,28 +356,28 @@ template <class Dist>
 void HnswIndex::exact_scan_all(const float* query, std::size_t k, std::uint64_t* labels, float* scores) const {
   std::vector<Candidate> found;
   found.reserve(size());
-  const Dist dist{static_cast<std::size_t>(dim_)};
   for (NodeId id = 0; id < graph_.nodes(); ++id) {
-    if (!graph_.deleted(id)) found.push_back({dist(query, graph_.vector(id)), id});
+    if (!graph_.deleted(id)) found.push_back({0.0f, id});
   }
-  const std::size_t n = std::min(k, found.size());
-  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(), hnsw::nearer);
-  for (std::size_t i = 0; i < n; ++i) {
-    labels[i] = graph_.label(found[i].id);
-    scores[i] = -found[i].dist;
-  }
+  score_top_k<Dist>(query, found, k, labels, scores);
 }
 
 template <class Dist>
 void HnswIndex::exact_scan(const float* query, const LabelSet& filter, std::size_t k, std::uint64_t* labels,
                            float* scores) const {
-  // Resolve every label first (independent lookups overlap in the CPU), then score with the next vectors
-  // prefetched: the scan is bound by memory latency, not arithmetic.
+  // Resolve every label first (independent lookups overlap in the CPU), then score.
   std::vector<Candidate> found;
   found.reserve(filter.size());
   for (std::uint64_t label : filter.labels()) {
     if (auto it = label_to_node_.find(label); it != label_to_node_.end()) found.push_back({0.0f, it->second});
   }
+  score_top_k<Dist>(query, found, k, labels, scores);
+}
+
+template <class Dist>
+void HnswIndex::score_top_k(const float* query, std::vector<Candidate>& found, std::size_t k, std::uint64_t* labels,
+                            float* scores) const {
+  // Score with the next vectors prefetched: the scan is bound by memory latency, not arithmetic.
   const Dist dist{static_cast<std::size_t>(dim_)};
   constexpr std::size_t kAhead = 4;
   for (std::size_t i = 0; i < std::min(kAhead, found.size()); ++i) hnsw::prefetch_vector(graph_.vector(found[i].id), dim_);

@@ -21,6 +21,10 @@
 
 namespace semspace::index {
 
+namespace hnsw {
+struct Candidate;  // hnsw_search.hpp
+}  // namespace hnsw
+
 struct HnswOptions {
   int m = 16;                 // links per node on upper levels; 2m at level 0
   int ef_construction = 200;  // beam width while inserting
@@ -83,6 +87,10 @@ class HnswIndex final : public VectorIndex {
                   float* scores) const;
   template <class Dist>
   void exact_scan_all(const float* query, std::size_t k, std::uint64_t* labels, float* scores) const;
+  // Scores the candidates' nodes (their ids filled in) and writes the k nearest, best first.
+  template <class Dist>
+  void score_top_k(const float* query, std::vector<hnsw::Candidate>& found, std::size_t k, std::uint64_t* labels,
+                   float* scores) const;
   template <class Dist>
   void exact_scan(const float* query, const LabelSet& filter, std::size_t k, std::uint64_t* labels,
                   float* scores) const;
