@@ -15,7 +15,7 @@
 
 #include "core/kernels/distance.hpp"
 #include "index/flat_index.hpp"
-#include "io/atomic_file.hpp"
+#include "io/checksummed_file.hpp"
 
 namespace semspace::index {
 namespace {
@@ -47,15 +47,9 @@ struct FlatIndexFile {
     const std::uint64_t count = index.labels_.size(), codec_bytes = codec.size();
     const std::uint32_t fields[4] = {FlatIndex::kFormatVersion, static_cast<std::uint32_t>(index.dim_),
                                      metric_code(index.metric_), index.storage_ == FlatStorage::kSq8 ? 1u : 0u};
-    auto writer = io::AtomicFileWriter::create(path);
+    auto writer = io::ChecksummedFileWriter::create(path);
     if (!writer) return tl::unexpected(writer.error());
-    XXH3_state_t* state = XXH3_createState();
-    SEMSPACE_CHECK(state != nullptr, "XXH3_createState failed");
-    std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state_owner(state, &XXH3_freeState);
-    XXH3_64bits_reset(state);
-    const auto put = [&](const void* data, std::size_t size) -> Status {
-      if (size == 0) return {};  // empty sections may have a null data()
-      XXH3_64bits_update(state, data, size);
+    const auto put = [&](const void* data, std::size_t size) {
       return writer->write(std::span(static_cast<const std::byte*>(data), size));
     };
     Status ok = put(FlatIndex::kMagic.data(), FlatIndex::kMagic.size());
@@ -69,8 +63,6 @@ struct FlatIndexFile {
                                                : put(index.codes_.data(), index.codes_.size());
     }
     if (!ok) return ok;
-    const std::uint64_t checksum = XXH3_64bits_digest(state);
-    if (auto written = writer->write(std::as_bytes(std::span(&checksum, 1))); !written) return written;
     return writer->commit();
   }
 

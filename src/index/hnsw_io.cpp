@@ -13,7 +13,7 @@
 
 #include "core/mapped_file.hpp"
 #include "index/hnsw_index.hpp"
-#include "io/atomic_file.hpp"
+#include "io/checksummed_file.hpp"
 
 namespace semspace::index {
 namespace {
@@ -89,16 +89,9 @@ Status HnswSnapshot::save(const HnswIndex& index, const std::filesystem::path& p
   }
   h.file_bytes = at + kChecksumBytes;
 
-  auto writer = io::AtomicFileWriter::create(path);
+  auto writer = io::ChecksummedFileWriter::create(path);
   if (!writer) return tl::unexpected(writer.error());
-  XXH3_state_t* state = XXH3_createState();
-  SEMSPACE_CHECK(state != nullptr, "XXH3_createState failed");
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state_owner(state, &XXH3_freeState);
-  XXH3_64bits_reset(state);
-  auto put = [&](std::span<const std::byte> bytes) -> Status {
-    XXH3_64bits_update(state, bytes.data(), bytes.size());
-    return writer->write(bytes);
-  };
+  auto put = [&](std::span<const std::byte> bytes) { return writer->write(bytes); };
   static constexpr std::byte kZeros[kSectionAlign] = {};
   auto pad = [&]() -> Status {
     const std::size_t gap = align_up(writer->size()) - writer->size();
@@ -107,13 +100,9 @@ Status HnswSnapshot::save(const HnswIndex& index, const std::filesystem::path& p
   if (auto ok = put(std::as_bytes(std::span(&h, 1))); !ok) return ok;
   for (const auto& section : sections) {
     if (auto ok = pad(); !ok) return ok;
-    if (!section.empty()) {
-      if (auto ok = put(section); !ok) return ok;
-    }
+    if (auto ok = put(section); !ok) return ok;
   }
   if (auto ok = pad(); !ok) return ok;
-  const std::uint64_t checksum = XXH3_64bits_digest(state);
-  if (auto ok = writer->write(std::as_bytes(std::span(&checksum, 1))); !ok) return ok;
   return writer->commit();
 }
 

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
-#include "io/atomic_file.hpp"
+#include "io/checksummed_file.hpp"
 #include "io/byte_reader.hpp"
 #include "io/text_lines.hpp"
 #include "io/vector_checks.hpp"
@@ -212,16 +212,9 @@ Status write_native_model(const WordVectors& vectors, const std::filesystem::pat
   header.matrix_offset = align_up(header.counts_offset + header.counts_length, kMatrixAlignment);
   header.matrix_length = input.size() * sizeof(float);
 
-  auto file = AtomicFileWriter::create(path);
+  auto file = ChecksummedFileWriter::create(path);
   if (!file) return tl::unexpected(file.error());
-  XXH3_state_t* state = XXH3_createState();
-  SEMSPACE_CHECK(state != nullptr, "XXH3_createState failed");
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state_owner(state, &XXH3_freeState);
-  XXH3_64bits_reset(state);
-  auto put = [&](std::span<const std::byte> bytes) -> Status {
-    XXH3_64bits_update(state, bytes.data(), bytes.size());
-    return file->write(bytes);
-  };
+  auto put = [&](std::span<const std::byte> bytes) { return file->write(bytes); };
   auto pad_to = [&](std::uint64_t offset) -> Status {
     static constexpr std::array<std::byte, kMatrixAlignment> kZeros{};
     SEMSPACE_CHECK(file->size() <= offset && offset - file->size() <= kZeros.size(), "bad padding to {}", offset);
@@ -238,10 +231,8 @@ Status write_native_model(const WordVectors& vectors, const std::filesystem::pat
   if (s) s = pad_to(header.counts_offset);
   if (s && vectors.has_counts()) s = put(std::as_bytes(std::span(vectors.counts())));
   if (s) s = pad_to(header.matrix_offset);
-  if (s && input.size() > 0) s = put(std::as_bytes(std::span(input.data(), input.size())));
+  if (s) s = put(std::as_bytes(std::span(input.data(), input.size())));
   if (!s) return s;
-  std::uint64_t checksum = XXH3_64bits_digest(state);
-  if (auto w = file->write(std::as_bytes(std::span(&checksum, 1))); !w) return w;
   return file->commit();
 }
 
