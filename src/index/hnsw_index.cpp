@@ -24,6 +24,8 @@ struct HnswIndex::Worker {
   std::vector<std::uint32_t> links;
   std::vector<float> query;
   std::vector<Candidate> candidates;
+  std::vector<NodeId> fresh;  // two-hop filtered walks
+  const PassingNodes* passing = nullptr;  // this search's filter resolved to nodes
 };
 
 class HnswIndex::WorkerPool {
@@ -173,6 +175,7 @@ Status HnswIndex::add(std::span<const std::uint64_t> labels, MatrixView vectors,
   }
   if (auto ok = check_rows(vectors, dim_, "vectors"); !ok) return ok;
   if (vectors.rows == 0) return {};
+  forget_passing_nodes();
   if (graph_.nodes() + vectors.rows >= std::numeric_limits<NodeId>::max()) {
     return make_error(ErrorCode::kInvalidArgument, "HnswIndex holds at most 2^32 - 2 nodes");
   }
@@ -216,6 +219,7 @@ Status HnswIndex::add(std::span<const std::uint64_t> labels, MatrixView vectors,
 }
 
 Status HnswIndex::remove(std::span<const std::uint64_t> labels) {
+  forget_passing_nodes();
   for (std::uint64_t label : labels) {
     if (auto it = label_to_node_.find(label); it != label_to_node_.end()) {
       graph_.set_deleted(it->second, true);
@@ -280,6 +284,7 @@ void HnswIndex::repair(Dist dist, int threads) {
 
 void HnswIndex::compact(int threads) {
   if (deleted() == 0) return;
+  forget_passing_nodes();
   // Repair relinks around scattered tombstones. When they are the majority (say every point was re-upserted),
   // too few live nodes lie within two hops of each other to reconnect the graph, and recall collapsed to near
   // zero in a test that upserted every label twice, so the graph is rebuilt from the live points instead.
@@ -363,14 +368,12 @@ void HnswIndex::exact_scan_all(const float* query, std::size_t k, std::uint64_t*
 }
 
 template <class Dist>
-void HnswIndex::exact_scan(const float* query, const LabelSet& filter, std::size_t k, std::uint64_t* labels,
-                           float* scores) const {
-  // Resolve every label first (independent lookups overlap in the CPU), then score.
-  std::vector<Candidate> found;
-  found.reserve(filter.size());
-  for (std::uint64_t label : filter.labels()) {
-    if (auto it = label_to_node_.find(label); it != label_to_node_.end()) found.push_back({0.0f, it->second});
-  }
+void HnswIndex::exact_scan(const float* query, const PassingNodes& passing, std::size_t k, std::uint64_t* labels,
+                           float* scores, std::vector<Candidate>& found) const {
+  // Nodes in ascending order: the scan walks the node blocks forwards, which the hardware prefetcher follows.
+  found.clear();
+  found.reserve(passing.nodes.size());
+  for (NodeId id : passing.nodes) found.push_back({0.0f, id});
   score_top_k<Dist>(query, found, k, labels, scores);
 }
 
@@ -405,17 +408,28 @@ void HnswIndex::search_one(const float* query, const SearchParams& params, Worke
   const auto k = static_cast<std::size_t>(params.k);
   std::size_t ef = std::max<std::size_t>(params.ef > 0 ? static_cast<std::size_t>(params.ef) : 64, k);
   const LabelSet* filter = params.filter;
+  bool two_hop = false;
   if (filter != nullptr) {
     const double live = static_cast<double>(size());
-    const double selectivity = std::max(std::min(static_cast<double>(filter->size()), live), 1.0) / live;
-    // The walk keeps going until it has met `ef` passing nodes, so it visits about ef / selectivity nodes;
-    // collecting fewer passing ones (ef * sqrt(selectivity), at least 2k) keeps recall, because the passing
-    // nodes it meets on the way are already the nearest of their kind.
-    const double narrowed = std::ceil(static_cast<double>(ef) * std::sqrt(selectivity));
-    ef = std::max({static_cast<std::size_t>(narrowed), 2 * k, std::size_t{16}});
-    const double walk = filter_plan_.walk_cost * static_cast<double>(ef) / selectivity;
-    if (filter->size() <= filter_plan_.max_points || static_cast<double>(filter->size()) <= walk) {
-      exact_scan<Dist>(query, *filter, k, labels, scores);
+    const double passing = std::max(static_cast<double>(w.passing->nodes.size()), 1.0);
+    const double selectivity = passing / live;
+    double walk = 0.0;
+    // The two-hop walk needs passing nodes among the ~m0^2 within two hops of each node it expands.
+    const double m0 = static_cast<double>(graph_.m0());
+    two_hop = selectivity * m0 * m0 >= filter_plan_.two_hop_reach;
+    if (two_hop) {
+      // Scores about as many nodes as an unfiltered walk with this ef, but reads m0 link lists per expansion.
+      walk = filter_plan_.two_hop_cost * static_cast<double>(ef);
+    } else {
+      // The walk keeps going until it has met `ef` passing nodes, so it visits about ef / selectivity nodes;
+      // collecting fewer passing ones (ef * sqrt(selectivity), at least 2k) keeps recall, because the passing
+      // nodes it meets on the way are already the nearest of their kind.
+      const double narrowed = std::ceil(static_cast<double>(ef) * std::sqrt(selectivity));
+      ef = std::max({static_cast<std::size_t>(narrowed), 2 * k, std::size_t{16}});
+      walk = filter_plan_.walk_cost * static_cast<double>(ef) / selectivity;
+    }
+    if (w.passing->nodes.size() <= filter_plan_.max_points || passing <= walk) {
+      exact_scan<Dist>(query, *w.passing, k, labels, scores, w.candidates);
       return;
     }
   } else if (size() <= filter_plan_.max_points) {
@@ -441,8 +455,22 @@ void HnswIndex::search_one(const float* query, const SearchParams& params, Worke
     }
     return;
   }
-  auto admit = [&](NodeId id) { return !graph_.deleted(id) && (filter == nullptr || filter->contains(graph_.label(id))); };
-  auto best = hnsw::admitting_search(graph_, query, current, ef, dist, admit, w.visited);
+  std::vector<Candidate> best;
+  if (filter == nullptr) {
+    best = hnsw::admitting_search(graph_, query, current, ef, dist, [&](NodeId id) { return !graph_.deleted(id); },
+                                  w.visited);
+  } else {
+    // Deleted nodes are never in the passing set.
+    const std::uint64_t* bits = w.passing->bits.data();
+    auto passes = [bits](NodeId id) { return (bits[id / 64] >> (id % 64) & 1u) != 0; };
+    best = two_hop ? hnsw::two_hop_search(graph_, query, current, ef, dist, passes, w.visited, w.fresh)
+                   : hnsw::admitting_search(graph_, query, current, ef, dist, passes, w.visited);
+    if (best.size() < std::min(k, w.passing->nodes.size())) {
+      // Some passing nodes were out of the walk's reach (a filter that isolates them): answer exactly instead.
+      exact_scan<Dist>(query, *w.passing, k, labels, scores, w.candidates);
+      return;
+    }
+  }
   n = std::min(k, best.size());
   for (std::size_t i = 0; i < n; ++i) {
     labels[i] = graph_.label(best[i].id);
@@ -461,11 +489,14 @@ Expected<SearchResults> HnswIndex::search(MatrixView queries, const SearchParams
   results.scores.assign(results.nq * results.k, -std::numeric_limits<float>::infinity());
   if (size() == 0 || queries.rows == 0) return results;
   const int threads = std::max(1, std::min<int>(params.threads, static_cast<int>(queries.rows)));
+  std::shared_ptr<const PassingNodes> passing;
+  if (params.filter != nullptr) passing = passing_nodes(*params.filter);
   with_distance(metric_, dim_, [&](auto dist) {
     using Dist = decltype(dist);
     std::atomic<std::size_t> next{0};
     core::run_threads(threads, [&](int) {
       auto worker = workers_->acquire();
+      worker->passing = passing.get();
       for (std::size_t q; (q = next.fetch_add(1, std::memory_order_relaxed)) < queries.rows;) {
         search_one<Dist>(queries.data + q * queries.stride, params, *worker, results.labels.data() + q * results.k,
                          results.scores.data() + q * results.k);
@@ -474,6 +505,28 @@ Expected<SearchResults> HnswIndex::search(MatrixView queries, const SearchParams
     });
   });
   return results;
+}
+
+std::shared_ptr<const HnswIndex::PassingNodes> HnswIndex::passing_nodes(const LabelSet& filter) const {
+  std::lock_guard lock(passing_mutex_);
+  if (passing_ && passing_->serial == filter.serial()) return passing_;
+  auto made = std::make_shared<PassingNodes>();
+  made->serial = filter.serial();
+  made->bits.assign(graph_.nodes() / 64 + 1, 0);
+  // Independent lookups first (they overlap in the CPU), then the node list in ascending order.
+  made->nodes.reserve(filter.size());
+  for (std::uint64_t label : filter.labels()) {
+    if (auto it = label_to_node_.find(label); it != label_to_node_.end()) made->nodes.push_back(it->second);
+  }
+  std::sort(made->nodes.begin(), made->nodes.end());
+  for (NodeId id : made->nodes) made->bits[id / 64] |= std::uint64_t{1} << (id % 64);
+  passing_ = std::move(made);
+  return passing_;
+}
+
+void HnswIndex::forget_passing_nodes() noexcept {
+  std::lock_guard lock(passing_mutex_);
+  passing_.reset();
 }
 
 std::size_t HnswIndex::memory_bytes() const noexcept {

@@ -33,13 +33,17 @@ struct HnswOptions {
   std::uint64_t seed = 42;    // levels are drawn from it (a single-threaded build is reproducible)
 };
 
-/// When a filtered search scans the passing points exactly instead of walking the graph. A scan costs one
-/// distance per passing point; a filtered walk that must collect ef' passing points meets about
-/// ef' / selectivity nodes at roughly `walk_cost` distances each. The cheaper one runs, and the scan always
-/// below `max_points` (Qdrant's planner makes the same choice from a cardinality estimate; we know the size).
+/// How a filtered search runs. Where enough passing nodes lie within two hops of each node (selectivity x m0^2
+/// at least `two_hop_reach`), the walk scores only passing nodes and reaches them through rejected neighbours
+/// (two hops, after ACORN); otherwise it walks every node and keeps the passing ones, meeting about
+/// ef' / selectivity nodes at roughly `walk_cost` distances each. Either walk is priced in distance
+/// computations, and the passing points are scanned exactly when that is cheaper, and always below `max_points`
+/// (Qdrant's planner makes the same choice from a cardinality estimate; we know the size).
 struct HnswFilterPlan {
   std::size_t max_points = 1000;
   double walk_cost = 10.0;
+  double two_hop_reach = 16.0;  // passing nodes expected within two hops (selectivity x m0^2) to walk two hops
+  double two_hop_cost = 40.0;
 };
 
 class HnswIndex final : public VectorIndex {
@@ -91,9 +95,10 @@ class HnswIndex final : public VectorIndex {
   template <class Dist>
   void score_top_k(const float* query, std::vector<hnsw::Candidate>& found, std::size_t k, std::uint64_t* labels,
                    float* scores) const;
+  struct PassingNodes;
   template <class Dist>
-  void exact_scan(const float* query, const LabelSet& filter, std::size_t k, std::uint64_t* labels,
-                  float* scores) const;
+  void exact_scan(const float* query, const PassingNodes& passing, std::size_t k, std::uint64_t* labels,
+                  float* scores, std::vector<hnsw::Candidate>& found) const;
   template <class Dist>
   void repair(Dist dist, int threads);
   int draw_level();
@@ -111,6 +116,19 @@ class HnswIndex final : public VectorIndex {
   int max_level_ = -1;  // -1: empty graph
   std::mutex entry_mutex_;
   std::unordered_map<std::uint64_t, NodeId> label_to_node_;  // live nodes only
+
+  // The live nodes a filter passes, one bit per node, for the two-hop walk (which tests far more nodes than it
+  // scores, so a label lookup per test would dominate). Derived once per LabelSet (by serial) and reused by
+  // later searches with the same set; any change to the index drops it.
+  struct PassingNodes {
+    std::uint64_t serial = 0;
+    std::vector<std::uint64_t> bits;  // one bit per node
+    std::vector<NodeId> nodes;        // ascending
+  };
+  std::shared_ptr<const PassingNodes> passing_nodes(const LabelSet& filter) const;
+  void forget_passing_nodes() noexcept;
+  mutable std::mutex passing_mutex_;
+  mutable std::shared_ptr<const PassingNodes> passing_;
 
   class WorkerPool;  // scratch space reused across searches (visited marks sized to the graph)
   std::unique_ptr<WorkerPool> workers_;

@@ -221,6 +221,78 @@ std::vector<Candidate> admitting_search(const HnswGraph& g, const float* query, 
   return out;
 }
 
+/// Beam search for selective filters, after ACORN-1 (Patel et al., SIGMOD 2024): only nodes `admit(id)` accepts
+/// are scored, queued and expanded; a neighbour it rejects is looked through to its own neighbours (two hops).
+/// Walking every node instead (admitting_search) scores about ef / selectivity nodes, most of which can never be
+/// answers; here the scored nodes are the passing ones only, and the two-hop lists keep the passing subgraph
+/// connected when enough nodes pass. Where too few pass near the query for that, the walk runs dry before it
+/// has ef results: it then goes on through the rejected nodes it met (nearest parent first), one hop further
+/// each time, so sparse filters cost more but still reach their passing nodes. The entry need not pass.
+/// Results sorted nearest first.
+template <class Dist, class Admit>
+std::vector<Candidate> two_hop_search(const HnswGraph& g, const float* query, Candidate entry, std::size_t ef,
+                                      Dist dist, Admit admit, VisitedSet& visited, std::vector<NodeId>& fresh) {
+  auto farther = [](const Candidate& a, const Candidate& b) { return a.dist > b.dist; };
+  using MinHeap = std::priority_queue<Candidate, std::vector<Candidate>, decltype(farther)>;
+  MinHeap frontier(farther);  // passing nodes to expand, nearest on top
+  MinHeap bridges(farther);   // rejected nodes met on the way, by their parent's distance
+  std::priority_queue<Candidate, std::vector<Candidate>, decltype(&nearer)> best(&nearer);  // farthest on top
+  visited.start(g.nodes());
+  visited.visit(entry.id);
+  frontier.push(entry);
+  if (admit(entry.id)) best.push(entry);
+  const std::size_t link_bytes = (g.m0() + 1) * sizeof(std::uint32_t);
+  auto expand = [&](const Candidate& c) {
+    fresh.clear();
+    const std::uint32_t* list = g.links0(c.id);
+    const std::uint32_t count = std::min<std::uint32_t>(list[0], g.m0());
+    for (std::uint32_t i = 1; i <= count; ++i) {  // most neighbours are bridges at low selectivity
+      const auto* links = reinterpret_cast<const char*>(g.links0(list[i]));
+      for (std::size_t b = 0; b < link_bytes; b += 64) prefetch(links + b);
+    }
+    for (std::uint32_t i = 1; i <= count; ++i) {
+      const NodeId n = list[i];
+      if (admit(n)) {
+        if (visited.visit(n)) fresh.push_back(n);
+        continue;
+      }
+      // Look through a rejected neighbour whether or not another node did: being a bridge costs no distance.
+      const std::uint32_t* hop = g.links0(n);
+      const std::uint32_t hop_count = std::min<std::uint32_t>(hop[0], g.m0());
+      for (std::uint32_t j = 1; j <= hop_count; ++j) {
+        if (admit(hop[j]) && visited.visit(hop[j])) fresh.push_back(hop[j]);
+      }
+      if (visited.visit(n)) bridges.push({c.dist, n});
+    }
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      if (i + 1 < fresh.size()) prefetch_vector(g.vector(fresh[i + 1]), g.dim());
+      const float d = dist(query, g.vector(fresh[i]));
+      if (best.size() < ef || d < best.top().dist) {
+        frontier.push({d, fresh[i]});
+        best.push({d, fresh[i]});
+        if (best.size() > ef) best.pop();
+      }
+    }
+  };
+  for (;;) {
+    if (!frontier.empty()) {
+      const Candidate c = frontier.top();
+      if (best.size() >= ef && c.dist > best.top().dist) break;
+      frontier.pop();
+      expand(c);
+    } else if (best.size() < ef && !bridges.empty()) {
+      const Candidate b = bridges.top();
+      bridges.pop();
+      expand(b);
+    } else {
+      break;
+    }
+  }
+  std::vector<Candidate> out(best.size());
+  for (std::size_t i = out.size(); i-- > 0; best.pop()) out[i] = best.top();
+  return out;
+}
+
 /// The paper's heuristic (algorithm 4): take candidates nearest first, keeping one only if it is nearer the
 /// base than to every one kept so far, so links spread in different directions instead of into one cluster.
 /// `candidates` must be sorted nearest first; returns at most `max_links`.

@@ -2,6 +2,7 @@
 #include "index/vector_index.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include <fmt/format.h>
 
@@ -25,6 +26,8 @@ Expected<Metric> parse_metric(std::string_view name) {
 }
 
 LabelSet::LabelSet(std::vector<std::uint64_t> labels) : labels_(std::move(labels)) {
+  static std::atomic<std::uint64_t> next_serial{1};
+  serial_ = next_serial.fetch_add(1, std::memory_order_relaxed);
   std::sort(labels_.begin(), labels_.end());
   labels_.erase(std::unique(labels_.begin(), labels_.end()), labels_.end());
   // A bitmap answers contains() in one load; use it when it costs at most 64 bits per label it holds.

@@ -30,9 +30,13 @@ class LabelSet {
   bool contains(std::uint64_t label) const noexcept;
   std::size_t size() const noexcept { return labels_.size(); }
   std::span<const std::uint64_t> labels() const noexcept { return labels_; }  // ascending
+  /// Unique per constructed set (copies share it, as they share the contents): lets an index reuse what it
+  /// derived from this set across searches, as a FAISS IDSelector is prepared once and used for many queries.
+  std::uint64_t serial() const noexcept { return serial_; }
 
  private:
   std::vector<std::uint64_t> labels_;
+  std::uint64_t serial_ = 0;
   std::vector<std::uint64_t> bits_;  // dense bitmap over [0, max label] when that is not much larger
 };
 

@@ -282,15 +282,20 @@ TEST(HnswIndex, UpsertingEveryLabelAgainKeepsRecall) {
   EXPECT_GE(recall(*results, truth), 0.9);
 }
 
-// A filter passing every 100th label (1%): by default the planner scans those exactly; forced onto the graph,
-// the walk through non-passing nodes must still find them.
-class HnswFilter : public ::testing::TestWithParam<bool> {};
+// A filter passing every 100th label (1%) or every 10th: by default the planner scans those exactly; forced
+// onto the graph, the walk must still find them, both the walk through every node and the two-hop walk over
+// passing nodes only.
+enum class FilterPlan { kPlanned, kWalkAll, kTwoHop };
+class HnswFilter : public ::testing::TestWithParam<FilterPlan> {};
 
 TEST_P(HnswFilter, KeepsRecallWhenFewPointsPass) {
-  const bool force_graph = GetParam();
+  const FilterPlan plan = GetParam();
   Matrix base = clustered(kBase, kDim, 11), queries = clustered(kQueries, kDim, 12);
   auto index = build(base, Metric::kCosine);
-  if (force_graph) index->set_filter_plan({.max_points = 0, .walk_cost = 0.0});
+  if (plan == FilterPlan::kWalkAll) index->set_filter_plan({.max_points = 0, .walk_cost = 0.0, .two_hop_reach = 1e9});
+  if (plan == FilterPlan::kTwoHop) {
+    index->set_filter_plan({.max_points = 0, .walk_cost = 0.0, .two_hop_reach = 0.0, .two_hop_cost = 0.0});
+  }
   auto labels = iota_labels(kBase);
   for (std::uint64_t every : {100u, 10u}) {
     std::vector<std::uint64_t> passing;
@@ -302,12 +307,17 @@ TEST_P(HnswFilter, KeepsRecallWhenFewPointsPass) {
     auto results = index->search(queries.view(), {.k = 10, .ef = 64, .filter = &filter, .threads = 2});
     ASSERT_TRUE(results.has_value());
     for (std::uint64_t l : results->labels) EXPECT_TRUE(l == kNoLabel || l % every == 3) << l;
-    EXPECT_GE(recall(*results, truth), 0.95) << "1 in " << every << (force_graph ? ", graph" : ", planned");
+    EXPECT_GE(recall(*results, truth), 0.95) << "1 in " << every << ", plan " << static_cast<int>(plan);
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Plans, HnswFilter, ::testing::Values(false, true),
-                         [](const auto& info) { return std::string(info.param ? "graph" : "planned"); });
+INSTANTIATE_TEST_SUITE_P(Plans, HnswFilter,
+                         ::testing::Values(FilterPlan::kPlanned, FilterPlan::kWalkAll, FilterPlan::kTwoHop),
+                         [](const auto& info) {
+                           return std::string(info.param == FilterPlan::kPlanned  ? "planned"
+                                              : info.param == FilterPlan::kWalkAll ? "walk_all"
+                                                                                   : "two_hop");
+                         });
 
 TEST(HnswIndex, FilterWithFewerMatchesThanKPads) {
   Matrix base = clustered(500, kDim, 13);
