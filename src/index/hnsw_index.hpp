@@ -42,7 +42,8 @@ struct HnswOptions {
 struct HnswFilterPlan {
   std::size_t max_points = 1000;
   double walk_cost = 10.0;
-  double two_hop_reach = 16.0;  // passing nodes expected within two hops (selectivity x m0^2) to walk two hops
+  double two_hop_reach = 64.0;  // passing nodes expected within two hops (selectivity x m0^2) to walk two hops;
+                                // at 31 (3% on clustered data, 3 per cluster) recall fell to 0.82 at ef 64
   double two_hop_cost = 40.0;
 };
 

@@ -338,6 +338,16 @@ TEST(HnswIndex, FilterWithFewerMatchesThanKPads) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->labels_of(0)[0], 7u);
   EXPECT_EQ(r->labels_of(0)[1], kNoLabel);
+  // The index resolves a filter to its nodes once per LabelSet; points added later must still be seen.
+  std::vector<std::uint64_t> added = {12345};
+  ASSERT_TRUE(index->add(added, MatrixView{base.row(8).data(), 1, kDim, kDim}).has_value());
+  r = index->search(MatrixView{base.row(7).data(), 1, kDim, kDim}, {.k = 4, .filter = &filter});
+  ASSERT_TRUE(r.has_value());
+  got = r->labels_of(0);
+  found.assign(got.begin(), got.begin() + 2);
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<std::uint64_t>{7, 12345}));
+  EXPECT_EQ(got[2], kNoLabel);
 }
 
 
