@@ -43,16 +43,13 @@ int report_runtime(Error error) {
 
 struct BuildFlags {
   std::string input, output, metric = "l2";
-  int m = 16, ef_construction = 200, threads = 0;
+  int m = 16, ef_construction = 200, threads = 0, rerank = 0;
   bool sq8 = false, quiet = false;
 };
 
 int run_build(const BuildFlags& f) {
   auto metric = index::parse_metric(f.metric);
   if (!metric) return report(metric.error());
-  if (f.sq8) {
-    return report(Error{ErrorCode::kUnsupported, "--sq8: SQ8 storage for HNSW indexes is not available yet"});
-  }
   auto base = io::read_npy_matrix(f.input);
   if (!base) return report(base.error());
   if (base->cols() == 0) return report(Error{ErrorCode::kCorrupt, fmt::format("{}: vectors have dimension 0", f.input)});
@@ -60,7 +57,8 @@ int run_build(const BuildFlags& f) {
 
   const auto start = std::chrono::steady_clock::now();
   auto index = index::HnswIndex::create(static_cast<int>(base->cols()), *metric,
-                                        {.m = f.m, .ef_construction = f.ef_construction});
+                                        {.m = f.m, .ef_construction = f.ef_construction, .sq8 = f.sq8,
+                                         .rerank = f.rerank});
   const int threads = f.threads > 0 ? f.threads : default_threads();
   core::Progress progress("indexing", !f.quiet && core::Progress::stderr_is_terminal());
   const std::size_t n = base->rows();
@@ -78,22 +76,24 @@ int run_build(const BuildFlags& f) {
   if (auto ok = index->save(f.output); !ok) return report(ok.error());
   const double seconds = seconds_since(start);
   progress.finish(fmt::format("{} vectors in {:.1f} s", core::human_count(static_cast<double>(n)), seconds));
-  std::printf("%s: %zu vectors of dimension %zu, metric %s, m %d, ef_construction %d, built in %.2f s\n",
+  std::printf("%s: %zu vectors of dimension %zu, metric %s, m %d, ef_construction %d%s, built in %.2f s\n",
               f.output.c_str(), n, base->cols(), std::string(index::metric_name(*metric)).c_str(), f.m,
-              f.ef_construction, seconds);
+              f.ef_construction, f.sq8 ? ", sq8" : "", seconds);
   return kExitOk;
 }
 
 struct SearchFlags {
   std::string index, queries, output, ground_truth;
   int k = 10, ef = 0, threads = 0;
+  std::optional<int> rerank;
   bool json = false;
 };
 
 int run_search(const SearchFlags& f) {
   auto loaded = index::HnswIndex::load(f.index);
   if (!loaded) return report((loaded.error()));
-  const index::HnswIndex& idx = **loaded;
+  index::HnswIndex& idx = **loaded;
+  if (f.rerank) idx.set_rerank(*f.rerank);
   auto queries = io::read_npy_matrix(f.queries);
   if (!queries) return report(queries.error());
   if (queries->cols() != static_cast<std::size_t>(idx.dim())) {
@@ -142,6 +142,14 @@ int run_search(const SearchFlags& f) {
     nlohmann::json out = {{"queries", results->nq}, {"k", results->k},
                           {"ef", f.ef > 0 ? f.ef : std::max(f.k, 64)}, {"threads", threads},
                           {"index_size", idx.size()}, {"seconds", seconds}, {"queries_per_second", qps}};
+    out["storage"] = idx.options().sq8 ? "sq8" : "f32";
+    if (idx.options().sq8) {
+      const int rerank = idx.options().rerank;
+      const auto ef = static_cast<std::size_t>(f.ef > 0 ? f.ef : std::max(f.k, 64));
+      out["rerank"] = rerank > 0 ? static_cast<std::size_t>(rerank)
+                      : rerank == 0 ? index::HnswIndex::auto_rerank(static_cast<std::size_t>(f.k), ef)
+                                    : 0;
+    }
     if (recall) out[fmt::format("recall_at_{}", f.k)] = *recall;
     print_json(out);
   } else {
@@ -169,7 +177,10 @@ void register_index(CLI::App& app, int& exit_code) {
   build->add_option("--ef-construction", b->ef_construction, "Beam width while inserting")
       ->check(CLI::Range(1, 1 << 20))
       ->capture_default_str();
-  build->add_flag("--sq8", b->sq8, "int8 storage with f32 re-ranking (not available yet)");
+  build->add_flag("--sq8", b->sq8, "int8 codes in the graph, f32 vectors kept for re-ranking the best candidates");
+  build->add_option("--rerank", b->rerank, "sq8: candidates re-scored in f32 (0 = auto: min(ef, 3k); -1 = none)")
+      ->check(CLI::Range(-1, 1 << 20))
+      ->capture_default_str();
   build->add_option("--threads", b->threads, "Threads (default: all)")->check(CLI::Range(1, 1024));
   build->add_flag("--quiet", b->quiet, "No progress line");
   build->callback([b, &exit_code] { exit_code = run_build(*b); });
@@ -181,6 +192,8 @@ void register_index(CLI::App& app, int& exit_code) {
   search->add_option("-k", s->k, "Neighbours per query")->check(CLI::Range(1, 1 << 20))->capture_default_str();
   search->add_option("--ef", s->ef, "Search beam width (default max(k, 64))")->check(CLI::Range(1, 1 << 20));
   search->add_option("--threads", s->threads, "Threads (default: all)")->check(CLI::Range(1, 1024));
+  search->add_option("--rerank", s->rerank, "sq8 index: candidates re-scored in f32 (default: as built)")
+      ->check(CLI::Range(-1, 1 << 20));
   search->add_option("--output", s->output, "int64 .npy of row numbers, one row per query, best first; -1 pads")
       ->required();
   search->add_option("--ground-truth", s->ground_truth, "int64 .npy of true neighbour rows, for recall@k in the report");

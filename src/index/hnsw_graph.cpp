@@ -42,38 +42,46 @@ void Slab::borrow(std::byte* bytes, std::size_t size, std::shared_ptr<void> owne
   keep_ = std::move(owner);
 }
 
-HnswGraph::HnswGraph(int dim, int m) : dim_(dim), m_(m) {
-  vector_offset_ = round_up(sizeof(std::uint32_t) * (1 + static_cast<std::size_t>(m0())), 16);
-  // Blocks start on cache lines so a vector spans the fewest lines the prefetcher must fetch.
-  block_bytes_ = round_up(vector_offset_ + sizeof(float) * static_cast<std::size_t>(dim), kAlign);
+HnswGraph::HnswGraph(int dim, int m, bool sq8) : dim_(dim), m_(m), sq8_(sq8) {
+  payload_offset_ = round_up(sizeof(std::uint32_t) * (1 + static_cast<std::size_t>(m0())), 16);
+  const auto d = static_cast<std::size_t>(dim);
+  // f32 blocks start on cache lines so a vector spans the fewest lines the prefetcher must fetch. SQ8 blocks
+  // only keep the 16-byte alignment of the codes: at dim 128 and m 16 that is 272 bytes instead of 320, and the
+  // codes still span at most three lines.
+  block_bytes_ = sq8 ? round_up(payload_offset_ + d, 16) : round_up(payload_offset_ + sizeof(float) * d, kAlign);
 }
 
 void HnswGraph::reserve(std::size_t more) {
   // resize() grows geometrically; touching the final sizes once here keeps pointers stable while threads insert.
   const std::size_t n = nodes_ + more;
   if (level0_.size() < n * block_bytes_) {
-    const std::size_t old0 = level0_.size(), oldl = labels_.size(), oldv = levels_.size(), oldf = flags_.size();
+    const std::size_t old0 = level0_.size(), oldl = labels_.size(), oldv = levels_.size(), oldf = flags_.size(),
+                      oldx = vectors_.size();
     level0_.resize(n * block_bytes_);
     labels_.resize(n * sizeof(std::uint64_t));
     levels_.resize(n);
     flags_.resize(n);
+    if (sq8_) vectors_.resize(n * dim_ * sizeof(float));
     level0_.resize(old0);
     labels_.resize(oldl);
     levels_.resize(oldv);
     flags_.resize(oldf);
+    if (sq8_) vectors_.resize(oldx);
   }
   upper_offset_.reserve(n);
 }
 
-NodeId HnswGraph::append(std::uint64_t label, int level, const float* vec) {
+NodeId HnswGraph::append(std::uint64_t label, int level, const float* vec, const std::uint8_t* code_bytes) {
   const NodeId id = static_cast<NodeId>(nodes_);
   ++nodes_;
   level0_.resize(nodes_ * block_bytes_);
   labels_.resize(nodes_ * sizeof(std::uint64_t));
   levels_.resize(nodes_);
   flags_.resize(nodes_);
+  if (sq8_) vectors_.resize(nodes_ * dim_ * sizeof(float));
   std::memset(block(id), 0, block_bytes_);
   std::memcpy(vector(id), vec, sizeof(float) * static_cast<std::size_t>(dim_));
+  if (sq8_ && code_bytes != nullptr) std::memcpy(code(id), code_bytes, static_cast<std::size_t>(dim_));
   std::memcpy(labels_.data() + static_cast<std::size_t>(id) * sizeof(std::uint64_t), &label, sizeof label);
   levels_.data()[id] = static_cast<std::byte>(level);
   flags_.data()[id] = std::byte{0};
@@ -85,8 +93,9 @@ NodeId HnswGraph::append(std::uint64_t label, int level, const float* vec) {
 }
 
 void HnswGraph::adopt(std::size_t nodes, Slab level0, Slab labels, Slab levels, Slab flags, Slab upper,
-                      std::size_t upper_words) {
+                      std::size_t upper_words, Slab vectors) {
   nodes_ = nodes;
+  vectors_ = std::move(vectors);
   level0_ = std::move(level0);
   labels_ = std::move(labels);
   levels_ = std::move(levels);
@@ -103,7 +112,7 @@ void HnswGraph::adopt(std::size_t nodes, Slab level0, Slab labels, Slab levels, 
 
 std::size_t HnswGraph::memory_bytes() const noexcept {
   const std::size_t arrays = nodes_ * (block_bytes_ + sizeof(std::uint64_t) + 2) + upper_words_ * 4;
-  return arrays + upper_offset_.capacity() * sizeof(std::uint64_t);
+  return arrays + originals_bytes() + upper_offset_.capacity() * sizeof(std::uint64_t);
 }
 
 }  // namespace semspace::index

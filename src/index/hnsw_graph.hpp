@@ -1,6 +1,8 @@
-// HnswGraph: the memory layout of an HNSW index, nothing else. Each node's level-0 links and its vector share
-// one fixed-size block so that expanding a node touches one contiguous region; upper-level links (few nodes
-// have any) live in a separate array. Every array is a Slab, which either owns its bytes or borrows them from a
+// HnswGraph: the memory layout of an HNSW index, nothing else. Each node's level-0 links and what the graph walk
+// scores (its f32 vector, or with SQ8 storage its one-byte-per-dimension code) share one fixed-size block so
+// that expanding a node touches one contiguous region; upper-level links (few nodes have any) live in a separate
+// array. With SQ8 the f32 originals, read only to re-rank a query's best candidates and to choose links while
+// building, sit in their own array outside the blocks, so the walk never pulls them into cache. Every array is a Slab, which either owns its bytes or borrows them from a
 // memory-mapped snapshot, so a loaded index searches the file's pages directly and copies only when it grows.
 #pragma once
 
@@ -49,13 +51,16 @@ inline constexpr int kMaxLevel = 31;  // levels are drawn with P(level >= l) = M
 class HnswGraph {
  public:
   HnswGraph() = default;
-  HnswGraph(int dim, int m);
+  /// `sq8`: blocks hold codes, and the f32 vectors live in a separate array.
+  HnswGraph(int dim, int m, bool sq8 = false);
 
   int dim() const noexcept { return dim_; }
   int m() const noexcept { return m_; }
   int m0() const noexcept { return 2 * m_; }
   std::size_t nodes() const noexcept { return nodes_; }
-  /// Bytes of one level-0 block: [count][m0 links] padded to 16 bytes, then the vector.
+  bool sq8() const noexcept { return sq8_; }
+  /// Bytes of one level-0 block: [count][m0 links] padded to 16 bytes, then the f32 vector (padded to 64 bytes)
+  /// or, with SQ8, the dim-byte code (padded to 16 bytes: the smallest block, since memory is SQ8's point).
   std::size_t block_bytes() const noexcept { return block_bytes_; }
 
   // Level-0 links: links0(id)[0] is the count, the ids follow. Upper levels: links(id, level) the same shape
@@ -72,17 +77,29 @@ class HnswGraph {
   }
   int capacity_at(int level) const noexcept { return level == 0 ? m0() : m_; }
 
-  float* vector(NodeId id) noexcept { return reinterpret_cast<float*>(block(id) + vector_offset_); }
+  /// The f32 vector (normalised for cosine): in the block, or with SQ8 in the separate originals array.
+  float* vector(NodeId id) noexcept {
+    return sq8_ ? reinterpret_cast<float*>(vectors_.data()) + static_cast<std::size_t>(id) * dim_
+                : reinterpret_cast<float*>(block(id) + payload_offset_);
+  }
   const float* vector(NodeId id) const noexcept {
-    return reinterpret_cast<const float*>(block(id) + vector_offset_);
+    return sq8_ ? reinterpret_cast<const float*>(vectors_.data()) + static_cast<std::size_t>(id) * dim_
+                : reinterpret_cast<const float*>(block(id) + payload_offset_);
+  }
+  /// The SQ8 code in the block (SQ8 storage only).
+  std::uint8_t* code(NodeId id) noexcept { return reinterpret_cast<std::uint8_t*>(block(id) + payload_offset_); }
+  const std::uint8_t* code(NodeId id) const noexcept {
+    return reinterpret_cast<const std::uint8_t*>(block(id) + payload_offset_);
   }
   std::uint64_t label(NodeId id) const noexcept { return labels()[id]; }
   int level(NodeId id) const noexcept { return static_cast<int>(levels()[id]); }
   bool deleted(NodeId id) const noexcept { return flags()[id] != 0; }
   void set_deleted(NodeId id, bool value) noexcept { flags_.data()[id] = static_cast<std::byte>(value ? 1 : 0); }
 
-  /// Appends a node with no links; its vector and label are set, its upper link lists reserved. Not thread-safe.
-  NodeId append(std::uint64_t label, int level, const float* vector);
+  /// Appends a node with no links; its vector, label and (when given) code are set, its upper link lists
+  /// reserved. An SQ8 node appended without a code must get one through code() before a walk reaches it.
+  /// Not thread-safe.
+  NodeId append(std::uint64_t label, int level, const float* vector, const std::uint8_t* code = nullptr);
   /// Makes room for `more` nodes without moving memory during a parallel build.
   void reserve(std::size_t more);
 
@@ -92,10 +109,16 @@ class HnswGraph {
   const Slab& levels_slab() const noexcept { return levels_; }
   const Slab& flags_slab() const noexcept { return flags_; }
   const Slab& upper_slab() const noexcept { return upper_; }
+  const Slab& vectors_slab() const noexcept { return vectors_; }  // SQ8 only: nodes x dim f32, node order
   std::size_t upper_words() const noexcept { return upper_words_; }
-  /// Adopts arrays read from a snapshot (already validated) and recomputes the upper-level offsets.
-  void adopt(std::size_t nodes, Slab level0, Slab labels, Slab levels, Slab flags, Slab upper, std::size_t upper_words);
+  /// Adopts arrays read from a snapshot (already validated) and recomputes the upper-level offsets. `vectors` is
+  /// the originals array of an SQ8 graph (empty otherwise).
+  void adopt(std::size_t nodes, Slab level0, Slab labels, Slab levels, Slab flags, Slab upper, std::size_t upper_words,
+             Slab vectors = {});
+  /// Bytes of the graph including the SQ8 originals.
   std::size_t memory_bytes() const noexcept;
+  /// Bytes of the SQ8 originals array (0 for f32 storage), which a loaded index leaves in the file mapping.
+  std::size_t originals_bytes() const noexcept { return sq8_ ? nodes_ * dim_ * sizeof(float) : 0; }
 
  private:
   std::byte* block(NodeId id) noexcept { return level0_.data() + static_cast<std::size_t>(id) * block_bytes_; }
@@ -110,11 +133,12 @@ class HnswGraph {
 
   int dim_ = 0;
   int m_ = 0;
-  std::size_t vector_offset_ = 0;
+  bool sq8_ = false;
+  std::size_t payload_offset_ = 0;
   std::size_t block_bytes_ = 0;
   std::size_t nodes_ = 0;
   std::size_t upper_words_ = 0;
-  Slab level0_, labels_, levels_, flags_, upper_;
+  Slab level0_, labels_, levels_, flags_, upper_, vectors_;
   std::vector<std::uint64_t> upper_offset_;  // per node, in uint32 words; derived from levels
 };
 

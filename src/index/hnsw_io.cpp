@@ -2,9 +2,14 @@
 // boundary, then an XXH3-64 checksum of everything before it. Loading maps the file and points the graph at
 // those arrays (nothing big is copied), after checking the header, the checksum and every link, level and
 // label, so a truncated, corrupted or lying file is refused with kCorrupt naming the file and the field.
+// SQ8 files extend the header by 64 bytes and append two sections, the codec and the f32 originals; a mapped load
+// releases the originals' pages once checked, so only re-ranking brings them back (on demand, from the file).
 // Layout (little-endian): docs/formats/hnsw-index.md.
+#include <sys/mman.h>
+#include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -20,7 +25,7 @@ namespace {
 
 constexpr std::size_t kSectionAlign = 64;
 constexpr std::uint32_t kStorageF32 = 0;
-constexpr std::uint32_t kStorageSq8 = 1;  // reserved
+constexpr std::uint32_t kStorageSq8 = 1;
 
 struct Header {
   char magic[8];
@@ -29,7 +34,7 @@ struct Header {
   std::uint32_t metric;  // 0 l2, 1 cosine, 2 dot
   std::uint32_t m;
   std::uint32_t ef_construction;
-  std::uint32_t storage;  // 0 f32, 1 sq8 (reserved)
+  std::uint32_t storage;  // 0 f32, 1 sq8 (followed by Sq8Header)
   std::uint64_t nodes;    // including tombstones
   std::uint64_t live;
   std::int32_t max_level;  // -1 when empty
@@ -41,11 +46,37 @@ struct Header {
   std::uint64_t file_bytes;  // including the trailing checksum
 };
 static_assert(sizeof(Header) == 128);
+
+/// Follows Header in SQ8 files (header_bytes 192).
+struct Sq8Header {
+  std::uint64_t codec_offset;  // Sq8Codec::serialise() bytes
+  std::uint64_t codec_bytes;
+  std::uint64_t vectors_offset;  // nodes x dim f32 originals, node order
+  std::uint64_t trained_rows;    // nodes the codec was trained on (HnswIndex::kSq8RetrainBelow)
+  std::int32_t rerank;           // HnswOptions::rerank
+  std::uint32_t reserved[7];     // zero
+};
+static_assert(sizeof(Sq8Header) == 64);
 constexpr std::size_t kChecksumBytes = 8;
 
 std::uint64_t align_up(std::uint64_t n) { return (n + kSectionAlign - 1) / kSectionAlign * kSectionAlign; }
 
 std::uint32_t metric_code(Metric m) { return m == Metric::kL2 ? 0 : m == Metric::kCosine ? 1 : 2; }
+
+// The checksum and the checks above read every page of the SQ8 originals, which would leave them all resident
+// although only re-ranking reads them again, a few vectors per query. Dropping the whole pages of the range from
+// this process's private, still unmodified mapping is safe (a later read faults the page back in from the file,
+// which an atomic save never rewrites in place) and returns the memory; MADV_RANDOM stops a re-rank read from
+// pulling in its neighbours too. Advice only: failure leaves the pages resident, nothing worse.
+void release_pages(std::byte* data, std::size_t bytes) {
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + page - 1) / page * page;
+  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) / page * page;
+  if (end <= begin) return;
+  void* start = reinterpret_cast<void*>(begin);
+  ::madvise(start, end - begin, MADV_RANDOM);
+  ::madvise(start, end - begin, MADV_DONTNEED);
+}
 
 }  // namespace
 
@@ -53,8 +84,9 @@ std::uint32_t metric_code(Metric m) { return m == Metric::kL2 ? 0 : m == Metric:
 class HnswSnapshot {
  public:
   static Status save(const HnswIndex& index, const std::filesystem::path& path);
+  /// `mapped`: data is a file mapping whose SQ8 originals pages may be released once checked.
   static Expected<std::unique_ptr<HnswIndex>> parse(std::byte* data, std::size_t size, std::shared_ptr<void> owner,
-                                                    const std::string& name);
+                                                    const std::string& name, bool mapped);
 };
 
 Status HnswSnapshot::save(const HnswIndex& index, const std::filesystem::path& path) {
@@ -66,7 +98,9 @@ Status HnswSnapshot::save(const HnswIndex& index, const std::filesystem::path& p
   h.metric = metric_code(index.metric_);
   h.m = static_cast<std::uint32_t>(index.options_.m);
   h.ef_construction = static_cast<std::uint32_t>(index.options_.ef_construction);
-  h.storage = kStorageF32;
+  const bool sq8 = index.options_.sq8;
+  h.storage = sq8 ? kStorageSq8 : kStorageF32;
+  if (sq8) h.header_bytes = sizeof(Header) + sizeof(Sq8Header);
   h.nodes = g.nodes();
   h.live = index.size();
   h.max_level = index.max_level_;
@@ -74,16 +108,27 @@ Status HnswSnapshot::save(const HnswIndex& index, const std::filesystem::path& p
   h.block_bytes = g.block_bytes();
   h.upper_words = g.upper_words();
   h.rng_state = index.rng_state_;
+  Sq8Header x{};
+  // An SQ8 index with no points has no codec yet: its section is empty, and the loaded index trains on its
+  // first points like a new one.
+  const std::vector<std::byte> codec = sq8 && index.codec_ ? index.codec_->serialise() : std::vector<std::byte>{};
+  x.codec_bytes = codec.size();
+  x.trained_rows = index.trained_rows_;
+  x.rerank = index.options_.rerank;
   const std::span<const std::byte> sections[] = {
       {g.level0_slab().data(), g.nodes() * g.block_bytes()},
       {g.labels_slab().data(), g.nodes() * sizeof(std::uint64_t)},
       {g.levels_slab().data(), g.nodes()},
       {g.flags_slab().data(), g.nodes()},
       {g.upper_slab().data(), g.upper_words() * sizeof(std::uint32_t)},
+      {codec.data(), codec.size()},
+      {g.vectors_slab().data(), g.originals_bytes()},
   };
-  std::uint64_t* offsets[] = {&h.level0_offset, &h.labels_offset, &h.levels_offset, &h.flags_offset, &h.upper_offset};
-  std::uint64_t at = align_up(sizeof(Header));
-  for (std::size_t i = 0; i < 5; ++i) {
+  std::uint64_t* offsets[] = {&h.level0_offset, &h.labels_offset, &h.levels_offset, &h.flags_offset,
+                              &h.upper_offset,  &x.codec_offset,  &x.vectors_offset};
+  const std::size_t count = sq8 ? 7 : 5;
+  std::uint64_t at = align_up(h.header_bytes);
+  for (std::size_t i = 0; i < count; ++i) {
     *offsets[i] = at;
     at = align_up(at + sections[i].size());
   }
@@ -98,16 +143,22 @@ Status HnswSnapshot::save(const HnswIndex& index, const std::filesystem::path& p
     return gap == 0 ? Status{} : put({kZeros, gap});
   };
   if (auto ok = put(std::as_bytes(std::span(&h, 1))); !ok) return ok;
-  for (const auto& section : sections) {
+  if (sq8) {
+    if (auto ok = put(std::as_bytes(std::span(&x, 1))); !ok) return ok;
+  }
+  for (std::size_t i = 0; i < count; ++i) {
     if (auto ok = pad(); !ok) return ok;
-    if (auto ok = put(section); !ok) return ok;
+    if (!sections[i].empty()) {
+      if (auto ok = put(sections[i]); !ok) return ok;
+    }
   }
   if (auto ok = pad(); !ok) return ok;
   return writer->commit();
 }
 
 Expected<std::unique_ptr<HnswIndex>> HnswSnapshot::parse(std::byte* data, std::size_t size,
-                                                         std::shared_ptr<void> owner, const std::string& name) {
+                                                         std::shared_ptr<void> owner, const std::string& name,
+                                                         bool mapped) {
   auto corrupt = [&](const std::string& what) {
     return make_error(ErrorCode::kCorrupt, fmt::format("{}: corrupt HNSW index: {}", name, what));
   };
@@ -120,7 +171,17 @@ Expected<std::unique_ptr<HnswIndex>> HnswSnapshot::parse(std::byte* data, std::s
   }
   Header h;
   std::memcpy(&h, data, sizeof h);
-  if (h.header_bytes != sizeof(Header)) return corrupt(fmt::format("header_bytes: {} (expected 128)", h.header_bytes));
+  const bool sq8 = h.storage == kStorageSq8;
+  const std::size_t header_bytes = sq8 ? sizeof(Header) + sizeof(Sq8Header) : sizeof(Header);
+  if (h.header_bytes != header_bytes) {
+    return corrupt(fmt::format("header_bytes: {} (expected {} for storage {})", h.header_bytes, header_bytes, h.storage));
+  }
+  if (size < header_bytes + kChecksumBytes) {
+    return corrupt(fmt::format("header: file is {} bytes, shorter than the {}-byte header (truncated)", size,
+                               header_bytes + kChecksumBytes));
+  }
+  Sq8Header x{};
+  if (sq8) std::memcpy(&x, data + sizeof(Header), sizeof x);
   if (h.file_bytes != size) {
     return corrupt(fmt::format("file_bytes: header says {} bytes but the file has {} (truncated or appended to)",
                                h.file_bytes, size));
@@ -130,10 +191,7 @@ Expected<std::unique_ptr<HnswIndex>> HnswSnapshot::parse(std::byte* data, std::s
   if (XXH3_64bits(data, size - kChecksumBytes) != stored) return corrupt("checksum: mismatch (file corrupted)");
 
   // The bytes are what a writer wrote; a buggy or hostile writer can still lie, so check every field.
-  if (h.storage == kStorageSq8) {  // a kind this format reserves but this build cannot read yet
-    return make_error(ErrorCode::kUnsupported, fmt::format("{}: HNSW index with sq8 storage is not supported yet", name));
-  }
-  if (h.storage != kStorageF32) return corrupt(fmt::format("storage: unknown kind {}", h.storage));
+  if (h.storage != kStorageF32 && !sq8) return corrupt(fmt::format("storage: unknown kind {}", h.storage));
   if (h.dim == 0 || h.dim > (1u << 16)) return corrupt(fmt::format("dim: {} outside 1..65536", h.dim));
   if (h.metric > 2) return corrupt(fmt::format("metric: unknown code {}", h.metric));
   if (h.m < 2 || h.m > 127) return corrupt(fmt::format("m: {} outside 2..127", h.m));
@@ -141,7 +199,14 @@ Expected<std::unique_ptr<HnswIndex>> HnswSnapshot::parse(std::byte* data, std::s
     return corrupt(fmt::format("ef_construction: {} outside 1..2^20", h.ef_construction));
   }
   const Metric metric = h.metric == 0 ? Metric::kL2 : h.metric == 1 ? Metric::kCosine : Metric::kDot;
-  HnswOptions options{.m = static_cast<int>(h.m), .ef_construction = static_cast<int>(h.ef_construction)};
+  if (sq8 && (x.rerank > (1 << 20) || x.rerank < -1)) return corrupt(fmt::format("sq8 rerank: {} outside -1..2^20", x.rerank));
+  if (sq8 && std::any_of(std::begin(x.reserved), std::end(x.reserved), [](std::uint32_t v) { return v != 0; })) {
+    return corrupt("sq8 reserved: not zero");
+  }
+  HnswOptions options{.m = static_cast<int>(h.m),
+                      .ef_construction = static_cast<int>(h.ef_construction),
+                      .sq8 = sq8,
+                      .rerank = sq8 ? x.rerank : 0};
   std::unique_ptr<HnswIndex> index(new HnswIndex(static_cast<int>(h.dim), metric, options));
   HnswGraph& g = index->graph_;
   if (h.block_bytes != g.block_bytes()) {
@@ -152,11 +217,19 @@ Expected<std::unique_ptr<HnswIndex>> HnswSnapshot::parse(std::byte* data, std::s
   if (h.upper_words > size / 4) return corrupt(fmt::format("upper_words: {} larger than the file", h.upper_words));
 
   // Sections in order, aligned, not overlapping, inside the file.
-  const char* names[] = {"level0", "labels", "levels", "flags", "upper links"};
-  const std::uint64_t offsets[] = {h.level0_offset, h.labels_offset, h.levels_offset, h.flags_offset, h.upper_offset};
-  const std::uint64_t lengths[] = {h.nodes * h.block_bytes, h.nodes * 8, h.nodes, h.nodes, h.upper_words * 4};
-  std::uint64_t end = sizeof(Header);
-  for (std::size_t i = 0; i < 5; ++i) {
+  // The codec is absent only from an index that never held a point.
+  const std::uint64_t codec_size = Sq8Codec::serialised_size(static_cast<int>(h.dim));
+  if (sq8 && x.codec_bytes != codec_size && !(x.codec_bytes == 0 && h.nodes == 0)) {
+    return corrupt(fmt::format("sq8 codec_bytes: {} but dim {} needs {}", x.codec_bytes, h.dim, codec_size));
+  }
+  const char* names[] = {"level0", "labels", "levels", "flags", "upper links", "sq8 codec", "sq8 vectors"};
+  const std::uint64_t offsets[] = {h.level0_offset, h.labels_offset, h.levels_offset, h.flags_offset,
+                                   h.upper_offset,  x.codec_offset,  x.vectors_offset};
+  const std::uint64_t lengths[] = {h.nodes * h.block_bytes, h.nodes * 8, h.nodes, h.nodes, h.upper_words * 4,
+                                   x.codec_bytes, h.nodes * h.dim * 4};
+  const std::size_t sections = sq8 ? 7 : 5;
+  std::uint64_t end = header_bytes;
+  for (std::size_t i = 0; i < sections; ++i) {
     if (offsets[i] % kSectionAlign != 0 || offsets[i] < end || offsets[i] > size - kChecksumBytes ||
         lengths[i] > size - kChecksumBytes - offsets[i]) {
       return corrupt(fmt::format("{} section: offset {} length {} misaligned, overlapping or past the end ({} bytes)",
@@ -186,14 +259,27 @@ Expected<std::unique_ptr<HnswIndex>> HnswSnapshot::parse(std::byte* data, std::s
     return corrupt(fmt::format("entry: node {} is not a node of the top level {}", h.entry, top));
   }
 
-  Slab level0, labels, levels_slab, flags_slab, upper;
+  if (sq8 && x.codec_bytes > 0) {
+    auto codec = Sq8Codec::deserialise({data + x.codec_offset, static_cast<std::size_t>(x.codec_bytes)});
+    if (!codec) return corrupt(fmt::format("sq8 codec: {}", codec.error().message));
+    if (codec->dim() != static_cast<int>(h.dim)) {
+      return corrupt(fmt::format("sq8 codec: dimension {} but the index has {}", codec->dim(), h.dim));
+    }
+    index->codec_ = std::move(*codec);
+  } else if (sq8 && nodes > 0) {
+    return corrupt(fmt::format("sq8 codec: missing in an index of {} nodes", nodes));
+  }
+  index->trained_rows_ = static_cast<std::size_t>(x.trained_rows);
+
+  Slab level0, labels, levels_slab, flags_slab, upper, vectors;
   level0.borrow(data + h.level0_offset, static_cast<std::size_t>(lengths[0]), owner);
   labels.borrow(data + h.labels_offset, static_cast<std::size_t>(lengths[1]), owner);
   levels_slab.borrow(data + h.levels_offset, static_cast<std::size_t>(lengths[2]), owner);
   flags_slab.borrow(data + h.flags_offset, static_cast<std::size_t>(lengths[3]), owner);
   upper.borrow(data + h.upper_offset, static_cast<std::size_t>(lengths[4]), owner);
+  if (sq8) vectors.borrow(data + x.vectors_offset, static_cast<std::size_t>(lengths[6]), owner);
   g.adopt(nodes, std::move(level0), std::move(labels), std::move(levels_slab), std::move(flags_slab), std::move(upper),
-          static_cast<std::size_t>(h.upper_words));
+          static_cast<std::size_t>(h.upper_words), std::move(vectors));
 
   for (NodeId id = 0; id < nodes; ++id) {
     for (int lc = 0; lc <= g.level(id); ++lc) {
@@ -210,7 +296,9 @@ Expected<std::unique_ptr<HnswIndex>> HnswSnapshot::parse(std::byte* data, std::s
     }
     const float* v = g.vector(id);
     for (std::uint32_t d = 0; d < h.dim; ++d) {
-      if (!std::isfinite(v[d])) return corrupt(fmt::format("vectors: node {} has a non-finite value", id));
+      if (!std::isfinite(v[d])) {
+        return corrupt(fmt::format("{}vectors: node {} has a non-finite value", sq8 ? "sq8 " : "", id));
+      }
     }
     if (!g.deleted(id) && !index->label_to_node_.emplace(g.label(id), id).second) {
       return corrupt(fmt::format("labels: label {} appears on two live nodes", g.label(id)));
@@ -220,6 +308,7 @@ Expected<std::unique_ptr<HnswIndex>> HnswSnapshot::parse(std::byte* data, std::s
   index->max_level_ = h.max_level;
   index->rng_state_ = h.rng_state;
   index->options_.seed = h.rng_state;
+  if (sq8 && mapped) release_pages(data + x.vectors_offset, static_cast<std::size_t>(lengths[6]));
   return index;
 }
 
@@ -229,7 +318,7 @@ Expected<std::unique_ptr<HnswIndex>> HnswIndex::load(const std::filesystem::path
   auto mapped = core::MappedFile::open(path);
   if (!mapped) return tl::unexpected(mapped.error());
   std::shared_ptr<core::MappedFile> file = *mapped;
-  return HnswSnapshot::parse(file->data(), file->size(), file, path.string());
+  return HnswSnapshot::parse(file->data(), file->size(), file, path.string(), true);
 }
 
 Expected<std::unique_ptr<HnswIndex>> HnswIndex::load_bytes(std::span<const std::byte> bytes, std::string_view name) {
@@ -237,7 +326,7 @@ Expected<std::unique_ptr<HnswIndex>> HnswIndex::load_bytes(std::span<const std::
   std::shared_ptr<std::uint64_t[]> copy(new std::uint64_t[bytes.size() / 8 + 1]);
   auto* data = reinterpret_cast<std::byte*>(copy.get());
   if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
-  return HnswSnapshot::parse(data, bytes.size(), std::shared_ptr<void>(copy, copy.get()), std::string(name));
+  return HnswSnapshot::parse(data, bytes.size(), std::shared_ptr<void>(copy, copy.get()), std::string(name), false);
 }
 
 }  // namespace semspace::index

@@ -1,6 +1,8 @@
 // The graph walks of HNSW (Malkov & Yashunin, 2016/2018): greedy descent through the upper levels, the ef-wide
-// beam search of one level, and the neighbour-selection heuristic. Shared by insertion, queries and repair;
-// templated on the distance so the metric is chosen once per call, not per pair.
+// beam search of one level, and the neighbour-selection heuristic. Shared by insertion, queries and repair.
+// Walks score nodes through a Scorer (the distance from one query to a node: f32 against the node's vector, or
+// SQ8 against its code) and the heuristic compares nodes with a Dist on their f32 vectors; both are template
+// parameters so the metric and storage are chosen once per call, not per pair.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 
 #include "core/kernels/distance.hpp"
 #include "index/hnsw_graph.hpp"
+#include "index/sq8.hpp"
 
 namespace semspace::index::hnsw {
 
@@ -23,6 +26,47 @@ struct L2Distance {
 struct DotDistance {
   std::size_t dim;
   float operator()(const float* a, const float* b) const noexcept { return -kernels::dot_f32(a, b, dim); }
+};
+
+inline void prefetch(const void* p) noexcept { __builtin_prefetch(p, 0, 3); }
+
+/// Prefetches the first cache lines of a vector or code; the hardware prefetcher follows the rest.
+inline void prefetch_bytes(const void* v, std::size_t bytes) noexcept {
+  const char* p = static_cast<const char*>(v);
+  const std::size_t lines = std::min<std::size_t>((bytes + 63) / 64, 4);
+  for (std::size_t i = 0; i < lines; ++i) prefetch(p + 64 * i);
+}
+inline void prefetch_vector(const float* v, std::size_t dim) noexcept { prefetch_bytes(v, dim * sizeof(float)); }
+
+/// Scorers: the distance from one query to graph nodes, lower is nearer. FloatScorer reads the node's f32 vector.
+template <class Dist>
+struct FloatScorer {
+  const HnswGraph* graph;
+  const float* query;
+  Dist dist;
+  float operator()(NodeId id) const noexcept { return dist(query, graph->vector(id)); }
+  void prefetch(NodeId id) const noexcept { prefetch_vector(graph->vector(id), graph->dim()); }
+};
+
+/// Scores the node's SQ8 code against a query prepared by Sq8Codec::prepare: one SIMD pass over dim bytes, no
+/// decode (the same arithmetic as Sq8Codec::score, inlined here because the walk calls it millions of times).
+/// The result approximates L2Distance / DotDistance on the decoded vector.
+struct Sq8L2Scorer {
+  const HnswGraph* graph;
+  const Sq8Query* query;
+  const float* scale;
+  float operator()(NodeId id) const noexcept {
+    return kernels::l2sq_f32_u8(query->weights.data(), scale, graph->code(id), query->weights.size());
+  }
+  void prefetch(NodeId id) const noexcept { prefetch_bytes(graph->code(id), graph->dim()); }
+};
+struct Sq8DotScorer {
+  const HnswGraph* graph;
+  const Sq8Query* query;
+  float operator()(NodeId id) const noexcept {
+    return -(query->offset + kernels::dot_f32_u8(query->weights.data(), graph->code(id), query->weights.size()));
+  }
+  void prefetch(NodeId id) const noexcept { prefetch_bytes(graph->code(id), graph->dim()); }
 };
 
 /// Visited marks with an epoch per search, so starting a search costs nothing instead of clearing n flags.
@@ -105,15 +149,6 @@ class CandidatePool {
   std::size_t capacity_ = 0, size_ = 0, cursor_ = 0;
 };
 
-inline void prefetch(const void* p) noexcept { __builtin_prefetch(p, 0, 3); }
-
-/// Prefetches the first cache lines of a vector; the hardware prefetcher follows the rest.
-inline void prefetch_vector(const float* v, std::size_t dim) noexcept {
-  const char* p = reinterpret_cast<const char*>(v);
-  const std::size_t lines = std::min<std::size_t>((dim * sizeof(float) + 63) / 64, 4);
-  for (std::size_t i = 0; i < lines; ++i) prefetch(p + 64 * i);
-}
-
 /// Reads a node's link list. During a parallel build the list may be rewritten by another thread, so the
 /// builder copies it under the node's lock; queries run on a quiescent graph and read in place.
 struct InPlaceLinks {
@@ -133,16 +168,16 @@ struct LockedLinks {
 };
 
 /// Greedy descent at one level: moves to the nearest neighbour until none is nearer.
-template <class Dist, class Links>
-Candidate greedy_step(const HnswGraph& g, const float* query, Candidate current, int level, Dist dist, Links links,
+template <class Scorer, class Links>
+Candidate greedy_step(const HnswGraph& g, Candidate current, int level, const Scorer& score, Links links,
                       std::uint32_t* buffer) {
   for (bool moved = true; moved;) {
     moved = false;
     const std::uint32_t* list = links(g, current.id, level, buffer);
     const std::uint32_t count = std::min<std::uint32_t>(list[0], g.capacity_at(level));
-    for (std::uint32_t i = 1; i <= count; ++i) prefetch_vector(g.vector(list[i]), g.dim());
+    for (std::uint32_t i = 1; i <= count; ++i) score.prefetch(list[i]);
     for (std::uint32_t i = 1; i <= count; ++i) {
-      const float d = dist(query, g.vector(list[i]));
+      const float d = score(list[i]);
       if (d < current.dist) {
         current = {d, list[i]};
         moved = true;
@@ -153,8 +188,8 @@ Candidate greedy_step(const HnswGraph& g, const float* query, Candidate current,
 }
 
 /// Beam search of one level from `entry`; leaves the ef nearest nodes it met in `pool` (ef = pool capacity).
-template <class Dist, class Links>
-void beam_search(const HnswGraph& g, const float* query, Candidate entry, int level, Dist dist, Links links,
+template <class Scorer, class Links>
+void beam_search(const HnswGraph& g, Candidate entry, int level, const Scorer& score, Links links,
                  CandidatePool& pool, VisitedSet& visited, std::uint32_t* buffer) {
   visited.start(g.nodes());
   visited.visit(entry.id);
@@ -172,10 +207,10 @@ void beam_search(const HnswGraph& g, const float* query, Candidate entry, int le
       if (visited.visit(list[i])) fresh[n++] = list[i];
     }
     if (n == 0) continue;
-    prefetch_vector(g.vector(fresh[0]), g.dim());
+    score.prefetch(fresh[0]);
     for (std::uint32_t i = 0; i < n; ++i) {
-      if (i + 1 < n) prefetch_vector(g.vector(fresh[i + 1]), g.dim());
-      const float d = dist(query, g.vector(fresh[i]));
+      if (i + 1 < n) score.prefetch(fresh[i + 1]);
+      const float d = score(fresh[i]);
       pool.insert(d, fresh[i]);
     }
   }
@@ -183,9 +218,9 @@ void beam_search(const HnswGraph& g, const float* query, Candidate entry, int le
 
 /// Beam search that walks every node but admits to the result only those `admit(id)` accepts (filters and
 /// tombstones): the walk keeps the graph connected through non-matching nodes. Results sorted nearest first.
-template <class Dist, class Admit>
-std::vector<Candidate> admitting_search(const HnswGraph& g, const float* query, Candidate entry, std::size_t ef,
-                                        Dist dist, Admit admit, VisitedSet& visited) {
+template <class Scorer, class Admit>
+std::vector<Candidate> admitting_search(const HnswGraph& g, Candidate entry, std::size_t ef, const Scorer& score,
+                                        Admit admit, VisitedSet& visited) {
   auto farther = [](const Candidate& a, const Candidate& b) { return a.dist > b.dist; };
   std::priority_queue<Candidate, std::vector<Candidate>, decltype(farther)> frontier(farther);  // nearest on top
   std::priority_queue<Candidate, std::vector<Candidate>, decltype(&nearer)> best(&nearer);      // farthest on top
@@ -205,8 +240,8 @@ std::vector<Candidate> admitting_search(const HnswGraph& g, const float* query, 
       if (visited.visit(list[i])) fresh[n++] = list[i];
     }
     for (std::uint32_t i = 0; i < n; ++i) {
-      if (i + 1 < n) prefetch_vector(g.vector(fresh[i + 1]), g.dim());
-      const float d = dist(query, g.vector(fresh[i]));
+      if (i + 1 < n) score.prefetch(fresh[i + 1]);
+      const float d = score(fresh[i]);
       if (best.size() < ef || d < best.top().dist) {
         frontier.push({d, fresh[i]});
         if (admit(fresh[i])) {
@@ -229,9 +264,9 @@ std::vector<Candidate> admitting_search(const HnswGraph& g, const float* query, 
 /// has ef results: it then goes on through the rejected nodes it met (nearest parent first), one hop further
 /// each time, so sparse filters cost more but still reach their passing nodes. The entry need not pass.
 /// Results sorted nearest first.
-template <class Dist, class Admit>
-std::vector<Candidate> two_hop_search(const HnswGraph& g, const float* query, Candidate entry, std::size_t ef,
-                                      Dist dist, Admit admit, VisitedSet& visited, std::vector<NodeId>& fresh) {
+template <class Scorer, class Admit>
+std::vector<Candidate> two_hop_search(const HnswGraph& g, Candidate entry, std::size_t ef, const Scorer& score,
+                                      Admit admit, VisitedSet& visited, std::vector<NodeId>& fresh) {
   auto farther = [](const Candidate& a, const Candidate& b) { return a.dist > b.dist; };
   using MinHeap = std::priority_queue<Candidate, std::vector<Candidate>, decltype(farther)>;
   MinHeap frontier(farther);  // passing nodes to expand, nearest on top
@@ -265,8 +300,8 @@ std::vector<Candidate> two_hop_search(const HnswGraph& g, const float* query, Ca
       if (visited.visit(n)) bridges.push({c.dist, n});
     }
     for (std::size_t i = 0; i < fresh.size(); ++i) {
-      if (i + 1 < fresh.size()) prefetch_vector(g.vector(fresh[i + 1]), g.dim());
-      const float d = dist(query, g.vector(fresh[i]));
+      if (i + 1 < fresh.size()) score.prefetch(fresh[i + 1]);
+      const float d = score(fresh[i]);
       if (best.size() < ef || d < best.top().dist) {
         frontier.push({d, fresh[i]});
         best.push({d, fresh[i]});
