@@ -41,6 +41,17 @@ stderr~ --m
 run: {semspace} index search --index i.hnsw --queries q.npy
 exit: 2
 stderr~ --output
-run: {semspace} index build --input b.npy --output x.hnsw --sq8
-exit: 1
-stderr~ sq8
+# --sq8: codes in the graph, f32 re-ranking; `index search` reads such a file unchanged, with the same recall bar
+run: {semspace} index build --input b.npy --output s.hnsw --sq8 --threads 2 --quiet
+stdout~ 3000 vectors of dimension 16, metric l2, m 16, ef_construction 200, sq8
+run: {semspace} index search --index s.hnsw --queries q.npy -k 10 --output sids.npy --json --ground-truth gt.npy --threads 2
+stdout~ "storage":"sq8"
+stdout~ "rerank":30
+stdout~ "recall_at_10":(1(\.0)?|0\.9[5-9][0-9]*)[,}]
+run: {semspace} index search --index s.hnsw --queries q.npy -k 10 --rerank -1 --output sids.npy --json
+stdout~ "rerank":0
+run: {semspace} index build --input b.npy --output sc.hnsw --sq8 --metric cosine --rerank 50 --quiet && {semspace} index search --index sc.hnsw --queries q.npy -k 3 --output sc.npy --json
+stdout~ "rerank":50
+run: {semspace} index build --input b.npy --output x.hnsw --sq8 --rerank -2
+exit: 2
+stderr~ --rerank
