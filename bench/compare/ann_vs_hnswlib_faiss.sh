@@ -8,7 +8,7 @@
 #                      already exceeds it); REPEATS=3 (best QPS of the repeats)
 #   DATASETS="clustered words sentences"
 #   FAMILIES="semspace hnswlib hnswlib-native faiss"   which libraries to run
-#   SQ8_RERANK="0 64"  one semspace HnswIndex sq8 row per re-ranking depth (0 = none)
+#   SQ8_RERANK="0 -1"  one semspace HnswIndex sq8 row per re-ranking depth (0 = auto: min(ef, 3k); -1 = none)
 #   REAL_N=0           if > 0, use only the first REAL_N word / sentence vectors (before holding out queries)
 #   MODEL=             default $SEMSPACE_HOME/models/default.sem (word vectors; also embeds the sentences)
 #   ENTRIES=           default $SEMSPACE_HOME/corpus/entries.jsonl (demo collection entries, "text" field)
@@ -32,7 +32,7 @@ EFS=${EFS:-10 16 32 64 128 256 512}
 REPEATS=${REPEATS:-3}
 DATASETS=${DATASETS:-clustered words sentences}
 FAMILIES=${FAMILIES:-semspace hnswlib hnswlib-native faiss}
-SQ8_RERANK=${SQ8_RERANK:-0 64}
+SQ8_RERANK=${SQ8_RERANK:-0 -1}
 REAL_N=${REAL_N:-0}
 MODEL=${MODEL:-$SEMSPACE_HOME/models/default.sem}
 ENTRIES=${ENTRIES:-$SEMSPACE_HOME/corpus/entries.jsonl}

@@ -82,6 +82,7 @@ int run_dataset(const RunFlags& f) {
   run.metric = metric == DataMetric::kL2 ? "squared L2" : "cosine (unit vectors; inner product for FAISS and hnswlib)";
   run.efs = f.efs;
   run.threads = f.threads;
+  run.build_threads = f.build_threads;
   run.target_recall = f.target_recall;
   run.extra_targets = f.extra_targets;
   log(fmt::format("{}: {} x {} base, {} queries", f.name, base.rows(), base.cols(), queries.rows()));
@@ -258,7 +259,7 @@ int main(int argc, char** argv) {
   run->add_option("--build-threads", f.build_threads)->delimiter(',')->capture_default_str();
   run->add_option("--ef", f.efs)->delimiter(',')->capture_default_str();
   run->add_option("--families", f.families)->delimiter(',')->capture_default_str();
-  run->add_option("--sq8-rerank", f.sq8_rerank, "semspace HnswIndex sq8 rows, one per rerank depth (0 = none)")
+  run->add_option("--sq8-rerank", f.sq8_rerank, "semspace HnswIndex sq8 rows, one per rerank depth (0 = auto, -1 = none)")
       ->delimiter(',')->capture_default_str();
   run->add_option("--repeats", f.repeats)->capture_default_str();
   run->add_option("--m", f.m)->capture_default_str();

@@ -166,14 +166,16 @@ void write_markdown(const DatasetRun& run, std::ostream& out) {
          "structure = the library's own layout counted from its fields where it exposes them (hnswlib: level-0 "
          "block, upper links, per-element arrays and locks, without its label hash map; FAISS: codes + HNSW "
          "neighbour, level and offset arrays). Ratios: semspace over hnswlib (our flags).\n\n";
+  // Build columns follow the build threads, which need not be the search threads (BUILD_THREADS=2 alone left
+  // every build cell empty when they followed run.threads).
   std::string head = "| index |", rule = "| --- |";
-  for (int t : run.threads) {
+  for (int t : run.build_threads) {
     head += fmt::format(" build s, {} thr |", t);
     rule += " ---: |";
   }
   head += " heap B/vector | RSS B/vector | structure B/vector |";
   rule += " ---: | ---: | ---: |";
-  for (int t : run.threads) {
+  for (int t : run.build_threads) {
     head += fmt::format(" build ÷ hnswlib, {} thr |", t);
     rule += " ---: |";
   }
@@ -182,7 +184,7 @@ void write_markdown(const DatasetRun& run, std::ostream& out) {
   out << head << "\n" << rule << "\n";
   for (const auto& c : run.contenders) {
     std::string row = "| " + c.name + " |";
-    for (int t : run.threads) {
+    for (int t : run.build_threads) {
       const auto* b = build_of(run, c.name, t);
       row += b ? fmt::format(" {:.2f} |", b->seconds) : " – |";
     }
@@ -191,7 +193,7 @@ void write_markdown(const DatasetRun& run, std::ostream& out) {
     row += m ? fmt::format(" {:.0f} | {:.0f} | {} |", m->heap_bytes / n, m->rss_bytes / n,
                            m->structure_bytes > 0 ? fmt::format("{:.0f}", m->structure_bytes / n) : "n/a")
              : " – | – | – |";
-    for (int t : run.threads) {
+    for (int t : run.build_threads) {
       std::optional<double> mine, theirs;
       if (c.family == "semspace" && hnswlib) {
         if (const auto* b = build_of(run, c.name, t)) mine = b->seconds;

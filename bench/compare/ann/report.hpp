@@ -24,7 +24,8 @@ struct DatasetRun {
   std::vector<BuildResult> builds;
   std::vector<SearchResult> searches;
   std::vector<int> efs;
-  std::vector<int> threads;
+  std::vector<int> threads;        // search threads
+  std::vector<int> build_threads;  // build threads: the build columns (they need not be the search threads)
   double target_recall = 0.95;        // the bars' target
   std::vector<double> extra_targets;  // more matched-recall tables (e.g. 0.99)
   std::size_t filter_size = 0;

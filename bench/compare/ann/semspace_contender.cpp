@@ -26,7 +26,8 @@
 
 namespace ann {
 
-// Sq8 re-ranking depths to run besides plain sq8 (set from the command line before the factory is called).
+// One semspace HnswIndex sq8 row per HnswOptions::rerank value: -1 none, 0 auto (min(ef, 3k)), N that depth (set
+// from the command line before the factory is called).
 std::vector<int> g_semspace_sq8_rerank = {0};
 
 namespace {
@@ -114,12 +115,17 @@ class SemspaceHnsw final : public SemspaceContender {
       : SemspaceContender(dim, metric), s_(s), sq8_(sq8), rerank_(rerank) {}
   std::string name() const override {
     if (!sq8_) return "semspace HnswIndex f32";
-    return rerank_ > 0 ? "semspace HnswIndex sq8 rerank " + std::to_string(rerank_) : "semspace HnswIndex sq8";
+    if (rerank_ < 0) return "semspace HnswIndex sq8";  // no re-ranking: the codes' order and scores
+    return "semspace HnswIndex sq8 rerank " + (rerank_ == 0 ? std::string("auto") : std::to_string(rerank_));
   }
   bool is_graph() const override { return true; }
   std::string note() const override {
     return "M " + std::to_string(s_.m) + ", ef_construction " + std::to_string(s_.ef_construction) +
-           (sq8_ ? ", sq8, rerank " + std::to_string(rerank_) : ", f32");
+           (!sq8_ ? std::string(", f32")
+                  : ", sq8, rerank " + (rerank_ < 0 ? std::string("none") : rerank_ == 0 ? "auto (min(ef, 3k))"
+                                                                                            : std::to_string(rerank_)) +
+                        "; heap and RSS include the f32 originals (dim x 4 B/vector), built in memory here, which "
+                        "HnswIndex::load leaves in the file mapping");
   }
   void build(semspace::MatrixView base, int threads) override {
     reset();
