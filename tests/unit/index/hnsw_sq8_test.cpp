@@ -165,21 +165,26 @@ TEST(HnswSq8, RemoveUpsertAndFilter) {
   EXPECT_EQ(r->labels_of(1)[0], 7u);
   EXPECT_NEAR(r->scores_of(1)[0], 0.0f, 1e-6);
 
-  // Filters: planned (exact scan of few passing points) and forced onto the graph walk.
+  // Filters: planned (exact scan of few passing points) and forced onto the graph: 1 in 20 passing walks every
+  // node, 1 in 5 (enough passing nodes within two hops) takes the two-hop walk over passing nodes.
   Matrix now = base.clone();
   std::copy_n(moved.row(0).data(), kDim, now.row(5).data());
   std::copy_n(moved.row(1).data(), kDim, now.row(7).data());
-  for (bool force_graph : {false, true}) {
-    if (force_graph) index->set_filter_plan({.max_points = 0, .walk_cost = 0.0});
-    std::vector<std::uint64_t> passing;
-    for (std::uint64_t l = 3; l < kBase; l += 20) passing.push_back(l);  // none removed (l % 10 == 3)
-    LabelSet filter(passing);
-    auto want = brute_force(now, labels, queries, Metric::kL2, 10, [](std::uint64_t l) { return l % 20 == 3; });
-    auto got = index->search(queries.view(), {.k = 10, .ef = 64, .filter = &filter, .threads = 2});
-    ASSERT_TRUE(got.has_value());
-    for (std::uint64_t l : got->labels) EXPECT_TRUE(l == kNoLabel || l % 20 == 3) << l;
-    EXPECT_GE(recall(*got, want), 0.95) << (force_graph ? "graph" : "planned");
-    EXPECT_LT(worst_score_error(*got, now, queries, Metric::kL2), 1e-4);
+  for (std::uint64_t every : {20u, 5u}) {
+    for (bool force_graph : {false, true}) {
+      index->set_filter_plan(force_graph ? HnswFilterPlan{.max_points = 0, .walk_cost = 0.0, .two_hop_cost = 0.0}
+                                         : HnswFilterPlan{});
+      std::vector<std::uint64_t> passing;
+      for (std::uint64_t l = 3; l < kBase; l += every) passing.push_back(l);  // none removed (l % 10 != 0)
+      LabelSet filter(passing);
+      auto want = brute_force(now, labels, queries, Metric::kL2, 10,
+                              [&](std::uint64_t l) { return l % every == 3 && l % 10 != 0; });
+      auto got = index->search(queries.view(), {.k = 10, .ef = 64, .filter = &filter, .threads = 2});
+      ASSERT_TRUE(got.has_value());
+      for (std::uint64_t l : got->labels) EXPECT_TRUE(l == kNoLabel || l % every == 3) << l;
+      EXPECT_GE(recall(*got, want), 0.95) << "1 in " << every << (force_graph ? ", graph" : ", planned");
+      EXPECT_LT(worst_score_error(*got, now, queries, Metric::kL2), 1e-4);
+    }
   }
 }
 
