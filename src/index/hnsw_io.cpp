@@ -114,7 +114,7 @@ Status HnswSnapshot::save(const HnswIndex& index, const std::filesystem::path& p
   const std::vector<std::byte> codec = sq8 && index.codec_ ? index.codec_->serialise() : std::vector<std::byte>{};
   x.codec_bytes = codec.size();
   x.trained_rows = index.trained_rows_;
-  x.rerank = index.options_.rerank;
+  x.rerank = std::clamp(index.options_.rerank, -1, 1 << 20);  // every negative depth means none
   const std::span<const std::byte> sections[] = {
       {g.level0_slab().data(), g.nodes() * g.block_bytes()},
       {g.labels_slab().data(), g.nodes() * sizeof(std::uint64_t)},

@@ -304,11 +304,13 @@ TEST(HnswSq8, SaveAndLoadGiveIdenticalResults) {
     }
   }
   // An empty SQ8 index saves without a codec and trains one on its first points after loading.
-  auto empty = HnswIndex::create(kDim, Metric::kL2, sq8_options());
+  auto empty = HnswIndex::create(kDim, Metric::kL2, sq8_options(-7));  // any negative depth is saved as -1 (none)
   ASSERT_TRUE(empty->save(dir / "empty.hnsw").has_value());
   auto loaded = HnswIndex::load(dir / "empty.hnsw");
   ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
   EXPECT_EQ((*loaded)->codec(), nullptr);
+  EXPECT_EQ((*loaded)->options().rerank, -1);
+  (*loaded)->set_rerank(0);
   auto labels = iota_labels(3000);
   ASSERT_TRUE((*loaded)->add(labels, base.view()).has_value());
   ASSERT_NE((*loaded)->codec(), nullptr);
