@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+"""Independent reference of the BERT tokenizer (BasicTokenizer + WordPiece + [CLS]/[SEP]), stdlib only.
+
+usage: bert_tokenizer.py VOCAB INPUT OUTPUT [--lowercase 0|1] [--strip-accents none|0|1] [--chinese 0|1]
+                         [--max-length N] [--pair]
+
+Written from the published description of google-research/bert's tokenizer, with the choices of HuggingFace
+`tokenizers` (BertNormalizer + BertPreTokenizer + WordPiece) where the two differ, because model folders are
+tokenized by the latter:
+  * controls are all of category C* (google: Cc and Cf only);
+  * whitespace is the Unicode White_Space property;
+  * accents are stripped before lowercasing, and lowercasing maps each code point alone (no final sigma);
+  * strip_accents unset follows lowercase.
+INPUT is read as bytes, split on b"\\n" only, and decoded with errors="replace". OUTPUT gets one line per input
+line: the ids, space separated. With --pair, line i is paired with line i+1 (the last with the first).
+"""
+import sys
+import unicodedata
+
+WHITE_SPACE = set([0x20, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000] + list(range(0x09, 0x0E)) +
+                  list(range(0x2000, 0x200B)))
+
+CJK_RANGES = [(0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F), (0x2B740, 0x2B81F),
+              (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)]
+
+
+def is_whitespace(ch):
+    return ord(ch) in WHITE_SPACE
+
+
+def is_control(ch):
+    if ch in "\t\n\r":
+        return False
+    return unicodedata.category(ch).startswith("C")
+
+
+def is_cjk(ch):
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in CJK_RANGES)
+
+
+def is_punctuation(ch):
+    cp = ord(ch)
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+        return True
+    return unicodedata.category(ch).startswith("P")
+
+
+def normalize(text, lowercase, strip_accents, chinese):
+    out = []
+    for ch in text:
+        if ord(ch) == 0 or ord(ch) == 0xFFFD or is_control(ch):
+            continue
+        out.append(" " if is_whitespace(ch) else ch)
+    text = "".join(out)
+    if chinese:
+        text = "".join(" " + ch + " " if is_cjk(ch) else ch for ch in text)
+    if strip_accents:
+        text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
+    if lowercase:
+        text = "".join(ch.lower() for ch in text)
+    return text
+
+
+def split_words(text):
+    words, current = [], ""
+    for ch in text:
+        if is_whitespace(ch) or is_punctuation(ch):
+            if current:
+                words.append(current)
+            current = ""
+            if is_punctuation(ch):
+                words.append(ch)
+        else:
+            current += ch
+    if current:
+        words.append(current)
+    return words
+
+
+def wordpiece(word, vocab, unk_id, max_chars=100, prefix="##"):
+    if len(word) > max_chars:
+        return [unk_id]
+    pieces, start = [], 0
+    while start < len(word):
+        found = None
+        for end in range(len(word), start, -1):
+            candidate = word[start:end] if start == 0 else prefix + word[start:end]
+            if candidate in vocab:
+                found = (vocab[candidate], end)
+                break
+        if found is None:
+            return [unk_id]
+        pieces.append(found[0])
+        start = found[1]
+    return pieces
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 3:
+        sys.exit(__doc__)
+    vocab_path, input_path, output_path = args[:3]
+    options = {"--lowercase": "1", "--strip-accents": "none", "--chinese": "1", "--max-length": "512"}
+    pair = False
+    rest = args[3:]
+    while rest:
+        if rest[0] == "--pair":
+            pair, rest = True, rest[1:]
+        elif rest[0] in options and len(rest) > 1:
+            options[rest[0]], rest = rest[1], rest[2:]
+        else:
+            sys.exit("unknown option " + rest[0])
+    lowercase = options["--lowercase"] == "1"
+    strip = lowercase if options["--strip-accents"] == "none" else options["--strip-accents"] == "1"
+    chinese = options["--chinese"] == "1"
+    max_length = int(options["--max-length"])
+
+    vocab = {}
+    with open(vocab_path, "rb") as f:
+        for i, line in enumerate(f.read().decode("utf-8").split("\n")):
+            if line.endswith("\r"):
+                line = line[:-1]
+            if line:
+                vocab[line] = i
+    unk, cls, sep = vocab["[UNK]"], vocab["[CLS]"], vocab["[SEP]"]
+
+    with open(input_path, "rb") as f:
+        lines = f.read().split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    texts = [line.decode("utf-8", errors="replace") for line in lines]
+    encoded = []
+    for text in texts:
+        ids = []
+        for word in split_words(normalize(text, lowercase, strip, chinese)):
+            ids.extend(wordpiece(word, vocab, unk))
+        encoded.append(ids)
+
+    with open(output_path, "w") as out:
+        for i, ids in enumerate(encoded):
+            if pair:
+                a, b = list(ids), list(encoded[(i + 1) % len(encoded)])
+                while len(a) + len(b) > max_length - 3:
+                    if len(a) > len(b):
+                        a.pop()
+                    else:
+                        b.pop()
+                row = [cls] + a + [sep] + b + [sep]
+            else:
+                row = [cls] + ids[:max_length - 2] + [sep]
+            out.write(" ".join(str(x) for x in row) + "\n")
+
+
+if __name__ == "__main__":
+    main()
