@@ -28,7 +28,7 @@ struct BertTokenizerOptions {
   // Normalizer. Order (HF): clean text, space out CJK ideographs, strip accents, lowercase.
   bool clean_text = true;              // drop NUL, U+FFFD and controls (C*); whitespace -> ' '
   bool handle_chinese_chars = true;    // each CJK ideograph becomes its own word
-  std::optional<bool> strip_accents;   // NFD + drop Mn; unset: follows `lowercase` (HF's rule)
+  std::optional<bool> strip_accents = std::nullopt;  // NFD + drop Mn; unset: follows `lowercase` (HF's rule)
   bool lowercase = true;               // full lowercase mapping, code point by code point
   // WordPiece.
   std::string unk_token = "[UNK]";
@@ -42,7 +42,7 @@ struct BertTokenizerOptions {
   /// The longest encoding, special tokens included (tokenizer.json truncation.max_length or
   /// tokenizer_config.json model_max_length; BERT's position table holds 512).
   std::size_t model_max_length = 512;
-  BertPadding padding;
+  BertPadding padding = {};
 
   /// kInvalidArgument when a special token is empty, model_max_length < 3 (room for [CLS] x [SEP] and pairs) or
   /// max_input_chars_per_word == 0.
