@@ -150,6 +150,12 @@ Status BertTokenizerOptions::validate() const {
     return make_error(ErrorCode::kInvalidArgument,
                       fmt::format("max length {} leaves no room for [CLS] text [SEP]; expected >= 3", model_max_length));
   }
+  // Bounded so that a padded batch cannot be made to allocate without limit by a tokenizer file.
+  if (padding.fixed_length > model_max_length || padding.multiple_of > model_max_length) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("padding to {} (multiple of {}) exceeds the max length {}", padding.fixed_length,
+                                  padding.multiple_of, model_max_length));
+  }
   if (max_input_chars_per_word == 0) {
     return make_error(ErrorCode::kInvalidArgument, "max_input_chars_per_word must be > 0");
   }
@@ -191,6 +197,7 @@ Expected<BertTokenizer> BertTokenizer::create(std::vector<std::string> vocab, Be
   tokenizer.index_.reserve(vocab.size());
   for (std::size_t id = 0; id < vocab.size(); ++id) {
     if (vocab[id].empty()) return make_error(ErrorCode::kCorrupt, fmt::format("token id {} is empty", id));
+    tokenizer.longest_token_ = std::max(tokenizer.longest_token_, vocab[id].size());
     auto [it, inserted] = tokenizer.index_.emplace(vocab[id], static_cast<std::int32_t>(id));
     if (!inserted) {
       return make_error(ErrorCode::kCorrupt,
@@ -245,7 +252,15 @@ void BertTokenizer::wordpiece(std::string_view word, std::vector<std::int32_t>& 
   std::size_t start = 0;
   while (start < chars) {
     std::optional<std::int32_t> match;
-    std::size_t end = chars;
+    // No vocabulary entry is longer than longest_token_ bytes, so longer candidates need no lookup: this keeps a
+    // long word (max_input_chars_per_word is the file's to choose) linear in its length, not cubic.
+    const std::size_t prefix = start == 0 ? 0 : options_.continuing_subword_prefix.size();
+    const std::size_t max_bytes = longest_token_ > prefix ? longest_token_ - prefix : 0;
+    const auto first = bounds.begin() + static_cast<std::ptrdiff_t>(start);
+    const auto last = bounds.begin() + static_cast<std::ptrdiff_t>(chars) + 1;
+    // The last boundary at most max_bytes after start; start itself at worst, which ends the search unmatched.
+    std::size_t end = static_cast<std::size_t>(std::upper_bound(first, last, bounds[start] + max_bytes) - first) +
+                      start - 1;
     for (; end > start; --end) {
       const std::string_view piece = word.substr(bounds[start], bounds[end] - bounds[start]);
       if (start == 0) {

@@ -44,8 +44,8 @@ struct BertTokenizerOptions {
   std::size_t model_max_length = 512;
   BertPadding padding = {};
 
-  /// kInvalidArgument when a special token is empty, model_max_length < 3 (room for [CLS] x [SEP] and pairs) or
-  /// max_input_chars_per_word == 0.
+  /// kInvalidArgument when a special token is empty, model_max_length < 3 (room for [CLS] x [SEP] and pairs),
+  /// padding.fixed_length or padding.multiple_of exceeds model_max_length, or max_input_chars_per_word == 0.
   Status validate() const;
   bool strips_accents() const noexcept { return strip_accents.value_or(lowercase); }
 };
@@ -125,6 +125,7 @@ class BertTokenizer {
   Index index_;
   BertTokenizerOptions options_;
   std::int32_t unk_id_ = 0, cls_id_ = 0, sep_id_ = 0, pad_id_ = 0;
+  std::size_t longest_token_ = 0;  // bytes of the longest vocabulary entry
 };
 
 /// The BertNormalizer steps alone (clean text, CJK spacing, strip accents, lowercase) on `text` after UTF-8

@@ -265,16 +265,20 @@ TEST_F(HfTokenizerFiles, BertProcessingPaddingAndTruncationAreApplied) {
   json["post_processor"] = {{"type", "BertProcessing"}, {"sep", {"[SEP]", 102}}, {"cls", {"[CLS]", 101}}};
   json["padding"] = {{"strategy", {{"Fixed", 8}}}, {"direction", "Left"}, {"pad_to_multiple_of", nullptr},
                      {"pad_id", 0},                {"pad_type_id", 0},    {"pad_token", "[PAD]"}};
-  json["truncation"] = {{"max_length", 5}, {"strategy", "LongestFirst"}, {"direction", "Right"}, {"stride", 0}};
+  json["truncation"] = {{"max_length", 8}, {"strategy", "LongestFirst"}, {"direction", "Right"}, {"stride", 0}};
   auto tokenizer = load_json(json);
   ASSERT_TRUE(tokenizer) << tokenizer.error().message;
-  const std::vector<std::string> texts = {"hello", "the quick brown fox jumps"};
+  const std::vector<std::string> texts = {"hello", "the quick brown"};
   auto batch = tokenizer->encode_batch(texts);
-  ASSERT_EQ(batch.length, 8u);
+  ASSERT_EQ(batch.length, 8u);  // Fixed, though the longest row has 5 tokens
   const auto id = [&](const char* token) { return *tokenizer->find(token); };
   EXPECT_EQ(batch.ids, (Ids{0, 0, 0, 0, 0, 101, id("hello"), 102,  //
                             0, 0, 0, 101, id("the"), id("quick"), id("brown"), 102}));
   EXPECT_EQ(batch.attention_mask, (Ids{0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1}));
+  EXPECT_EQ(tokenizer->encode("the quick brown fox jumps over").ids.size(), 8u);  // truncation.max_length
+
+  json["padding"]["strategy"] = {{"Fixed", 9}};
+  EXPECT_EQ(json_error(json), name() + ": padding to 9 (multiple of 0) exceeds the max length 8");
 }
 
 TEST_F(HfTokenizerFiles, NullNormalizerKeepsTheTextAsIs) {

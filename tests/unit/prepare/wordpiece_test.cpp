@@ -55,6 +55,18 @@ TEST(WordPiece, MaxInputCharsCountsCodePoints) {
   EXPECT_EQ(short_limit.tokenize("aaa aaaa"), (Strings{"a", "##a", "##a", "[UNK]"}));
 }
 
+// Candidates longer than the longest vocabulary entry are skipped unseen; that must not change any result.
+TEST(WordPiece, LongWordsWithAHugeCharLimitStillMatchGreedily) {
+  const auto tokenizer = make({.max_input_chars_per_word = 1000000});
+  std::string word = "unaff";
+  for (int i = 0; i < 5000; ++i) word += "a";
+  const auto ids = tokenizer.tokenize_ids(word);
+  ASSERT_EQ(ids.size(), 5001u);
+  EXPECT_EQ(ids.front(), 5);  // "unaff"
+  EXPECT_EQ(ids.back(), 9);   // "##a"
+  EXPECT_EQ(tokenizer.tokenize(word + "b"), (Strings{"[UNK]"}));
+}
+
 TEST(BertNormalizer, StripAccentsFollowsLowercaseWhenUnset) {
   EXPECT_EQ(words("Café"), (Strings{"cafe"}));
   EXPECT_EQ(words("Café", {.strip_accents = false, .lowercase = true}), (Strings{"café"}));
@@ -175,6 +187,9 @@ TEST(BertTokenizerCreate, RejectsBadVocabulariesAndOptions) {
   ASSERT_FALSE(short_max);
   EXPECT_EQ(short_max.error().code, ErrorCode::kInvalidArgument);
   EXPECT_FALSE(BertTokenizer::create(kVocab, {.sep_token = ""}));
+  auto padding = BertTokenizer::create(kVocab, {.model_max_length = 16, .padding = {.fixed_length = 17}});
+  ASSERT_FALSE(padding);
+  EXPECT_EQ(padding.error().message, "padding to 17 (multiple of 0) exceeds the max length 16");
 }
 
 TEST(BertTokenizerCreate, LooksUpTokensBothWays) {
