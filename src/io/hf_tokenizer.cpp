@@ -422,12 +422,29 @@ Expected<BertTokenizer> parse_tokenizer_json(std::string_view json_text, std::st
   if (auto it = root.find("padding"); it != root.end()) {
     if (auto status = apply_padding(*it, options, *vocab_json, name); !status) return tl::unexpected(status.error());
   }
-  if (!truncated && !config_json.empty()) {
+  if (!config_json.empty()) {
     auto config = parse_json(config_json, config_name);
     if (!config) return tl::unexpected(config.error());
-    auto max_length = config_max_length(*config, config_name);
-    if (!max_length) return tl::unexpected(max_length.error());
-    if (*max_length) options.model_max_length = **max_length;
+    if (!truncated) {
+      auto max_length = config_max_length(*config, config_name);
+      if (!max_length) return tl::unexpected(max_length.error());
+      if (*max_length) options.model_max_length = **max_length;
+    }
+    // transformers' BertTokenizerFast rebuilds a BertNormalizer from these config keys when they disagree with
+    // tokenizer.json, so the config is what Python users get. Only keys present here override.
+    if (normalizer != root.end() && normalizer->is_object() && type_of(*normalizer) == "BertNormalizer") {
+      for (auto [key, target] : {std::pair{"do_lower_case", &options.lowercase},
+                                 std::pair{"tokenize_chinese_chars", &options.handle_chinese_chars}}) {
+        auto value = optional_bool(*config, key, config_name, "");
+        if (!value) return tl::unexpected(value.error());
+        if (*value) *target = **value;
+      }
+      if (config->contains("strip_accents")) {
+        auto strip = optional_bool(*config, "strip_accents", config_name, "");
+        if (!strip) return tl::unexpected(strip.error());
+        options.strip_accents = *strip;
+      }
+    }
   }
   auto tokenizer = BertTokenizer::create(std::move(vocab), std::move(options));
   if (!tokenizer) {

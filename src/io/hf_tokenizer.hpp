@@ -14,9 +14,11 @@
 namespace semspace::io {
 
 /// Loads `model_dir`'s tokenizer: tokenizer.json when present (an unsupported one is an error, never a silent
-/// fallback), else vocab.txt with tokenizer_config.json and special_tokens_map.json when present. A
-/// tokenizer_config.json model_max_length below 10^9 also caps tokenizer.json models without a truncation
-/// section (larger values are transformers' "no limit" marker, which leaves BERT's 512).
+/// fallback), else vocab.txt with tokenizer_config.json and special_tokens_map.json when present. With
+/// tokenizer.json, tokenizer_config.json still counts as transformers counts it: its model_max_length (when below
+/// 10^9; larger values are transformers' "no limit" marker, which leaves BERT's 512) caps a tokenizer without a
+/// truncation section, and its do_lower_case, strip_accents and tokenize_chinese_chars, where present, override
+/// a BertNormalizer's settings (BertTokenizerFast does the same).
 /// Errors name the file and the field: kNotFound (neither tokenizer.json nor vocab.txt), kIo, kCorrupt
 /// (malformed JSON, wrong field types, duplicate or non-dense ids), kUnsupported (a model, normalizer,
 /// pre-tokenizer, post-processor, truncation or padding setting other than BERT's).

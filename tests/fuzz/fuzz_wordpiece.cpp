@@ -38,12 +38,10 @@ void exercise(const BertTokenizer& tokenizer, std::string_view text) {
   for (const auto& word : tokenizer.basic_tokenize(text)) {
     if (word.empty() || !semspace::is_valid_utf8(word)) __builtin_trap();
   }
-  const std::size_t limit = tokenizer.options().model_max_length;
-  check_encoding(tokenizer, tokenizer.encode(text), limit);
-  check_encoding(tokenizer, tokenizer.encode(text, 5), 5);
-  const std::size_t half = text.size() / 2;
+  check_encoding(tokenizer, tokenizer.encode(text), tokenizer.options().model_max_length);
+  const std::size_t half = text.size() / 2;  // may split a UTF-8 sequence: both halves must still work
   check_encoding(tokenizer, tokenizer.encode_pair(text.substr(0, half), text.substr(half), 7), 7);
-  const std::vector<std::string_view> texts = {text.substr(0, half), text, {}};
+  const std::vector<std::string_view> texts = {text.substr(0, half), {}};
   const auto batch = tokenizer.encode_batch(texts);
   if (batch.rows != texts.size() || batch.ids.size() != batch.rows * batch.length ||
       batch.attention_mask.size() != batch.ids.size() || batch.type_ids.size() != batch.ids.size()) {
@@ -57,16 +55,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   static const std::vector<BertTokenizer> tokenizers = [] {
     std::vector<BertTokenizer> all;
+    // Four settings cover each step on and off (strip_accents unset follows lowercase) at a quarter of the cost
+    // of all sixteen combinations.
     for (bool clean : {true, false}) {
       for (bool lower : {true, false}) {
-        for (std::optional<bool> strip : {std::optional<bool>{}, std::optional<bool>{true}}) {
-          all.push_back(*BertTokenizer::create(small_vocab(), {.clean_text = clean,
-                                                               .handle_chinese_chars = clean,
-                                                               .strip_accents = strip,
-                                                               .lowercase = lower,
-                                                               .max_input_chars_per_word = 20,
-                                                               .model_max_length = 64}));
-        }
+        all.push_back(*BertTokenizer::create(small_vocab(), {.clean_text = clean,
+                                                             .handle_chinese_chars = clean != lower,
+                                                             .lowercase = lower,
+                                                             .max_input_chars_per_word = 20,
+                                                             .model_max_length = 64}));
       }
     }
     return all;

@@ -85,7 +85,7 @@ class BertTokenizer {
   std::vector<std::string> tokenize(std::string_view text) const;
 
   /// [CLS] text [SEP], truncated from the end to max_length tokens (0 or more than model_max_length:
-  /// model_max_length).
+  /// model_max_length; below 3: 3, as for pairs).
   BertEncoding encode(std::string_view text, std::size_t max_length = 0) const;
 
   /// [CLS] a [SEP] b [SEP] with type ids 0..0 1..1; truncation "longest first": one token at a time from the

@@ -294,6 +294,24 @@ TEST_F(HfTokenizerFiles, NullNormalizerKeepsTheTextAsIs) {
   EXPECT_EQ(tokenizer->basic_tokenize("Café 中文"), (std::vector<std::string>{"cafe", "中文"}));
 }
 
+TEST_F(HfTokenizerFiles, TokenizerConfigOverridesBertNormalizerKeysItHas) {
+  write_file(path("tokenizer_config.json"), R"({"do_lower_case": false, "model_max_length": 6})");
+  auto tokenizer = load_json(shipped());  // normalizer: lowercase true, strip_accents null
+  ASSERT_TRUE(tokenizer) << tokenizer.error().message;
+  EXPECT_FALSE(tokenizer->options().lowercase);
+  EXPECT_TRUE(tokenizer->options().handle_chinese_chars);  // absent from the config: tokenizer.json's value
+  EXPECT_EQ(tokenizer->tokenize("Café"), (std::vector<std::string>{"Café"}));
+  EXPECT_EQ(tokenizer->encode("a b c d e f g").ids.size(), 6u);
+
+  write_file(path("tokenizer_config.json"), R"({"strip_accents": true, "model_max_length": 6})");
+  Json json = shipped();
+  json["truncation"] = {{"max_length", 9}};  // tokenizer.json's own truncation beats model_max_length
+  tokenizer = load_json(json);
+  ASSERT_TRUE(tokenizer) << tokenizer.error().message;
+  EXPECT_EQ(tokenizer->options().strip_accents, true);
+  EXPECT_EQ(tokenizer->encode("a b c d e f g h i j").ids.size(), 9u);
+}
+
 TEST_F(HfTokenizerFiles, VocabTxtWithConfigAndSpecialTokensMap) {
   write_file(path("vocab.txt"), "<pad>\r\n<unk>\r\n<s>\r\n</s>\r\nHello\r\nhello");  // CRLF, no final newline
   write_file(path("tokenizer_config.json"),
