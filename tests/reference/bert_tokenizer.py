@@ -12,7 +12,8 @@ tokenized by the latter:
   * accents are stripped before lowercasing, and lowercasing maps each code point alone (no final sigma);
   * strip_accents unset follows lowercase.
 INPUT is read as bytes, split on b"\\n" only, and decoded with errors="replace". OUTPUT gets one line per input
-line: the ids, space separated. With --pair, line i is paired with line i+1 (the last with the first).
+line: the ids, space separated. With --pair, line i is paired with line i+1 (the last with the first) and
+truncated by the rule of HF tokenizers' LongestFirst (see truncate_pair).
 """
 import sys
 import unicodedata
@@ -96,6 +97,18 @@ def wordpiece(word, vocab, unk_id, max_chars=100, prefix="##"):
     return pieces
 
 
+def truncate_pair(a, b, budget):
+    """HF tokenizers' LongestFirst: cut only the longer when the shorter fits in half the budget, else give the
+    shorter (a when equal) budget // 2 and the longer the rest."""
+    if len(a) + len(b) <= budget:
+        return a, b
+    swap = len(a) > len(b)
+    short, long_ = (b, a) if swap else (a, b)
+    keep_short = len(short) if 2 * len(short) <= budget else budget // 2
+    short, long_ = short[:keep_short], long_[:budget - keep_short]
+    return (long_, short) if swap else (short, long_)
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 3:
@@ -141,11 +154,7 @@ def main():
         for i, ids in enumerate(encoded):
             if pair:
                 a, b = list(ids), list(encoded[(i + 1) % len(encoded)])
-                while len(a) + len(b) > max_length - 3:
-                    if len(a) > len(b):
-                        a.pop()
-                    else:
-                        b.pop()
+                a, b = truncate_pair(a, b, max_length - 3)
                 row = [cls] + a + [sep] + b + [sep]
             else:
                 row = [cls] + ids[:max_length - 2] + [sep]

@@ -319,13 +319,15 @@ BertEncoding BertTokenizer::encode_pair(std::string_view first, std::string_view
   std::vector<std::int32_t> a = tokenize_ids(first);
   std::vector<std::int32_t> b = tokenize_ids(second);
   const std::size_t budget = effective_max_length(max_length) - 3;
-  // One token at a time from the longer side, ties from the second: the "longest_first" rule of transformers.
-  while (a.size() + b.size() > budget) {
-    if (a.size() > b.size()) {
-      a.pop_back();
-    } else {
-      b.pop_back();
-    }
+  // HF tokenizers' LongestFirst (what transformers' fast tokenizers run): when the shorter side fits in half the
+  // budget only the longer one is cut, to the rest; otherwise the shorter (the first, on ties) keeps budget / 2 and
+  // the other the remaining budget - budget / 2.
+  if (a.size() + b.size() > budget) {
+    const bool first_is_shorter = a.size() <= b.size();
+    std::vector<std::int32_t>& shorter = first_is_shorter ? a : b;
+    std::vector<std::int32_t>& longer = first_is_shorter ? b : a;
+    if (shorter.size() > budget / 2) shorter.resize(budget / 2);
+    longer.resize(budget - shorter.size());
   }
   BertEncoding encoding;
   encoding.ids.push_back(cls_id_);

@@ -88,8 +88,9 @@ class BertTokenizer {
   /// model_max_length; below 3: 3, as for pairs).
   BertEncoding encode(std::string_view text, std::size_t max_length = 0) const;
 
-  /// [CLS] a [SEP] b [SEP] with type ids 0..0 1..1; truncation "longest first": one token at a time from the
-  /// end of the longer text, from b when equally long.
+  /// [CLS] a [SEP] b [SEP] with type ids 0..0 1..1. Truncation as HF tokenizers' LongestFirst, from the ends,
+  /// with budget = limit - 3: if the shorter text fits in budget / 2 only the longer is cut (to budget - shorter);
+  /// else the shorter (a on ties) keeps budget / 2 tokens and the other budget - budget / 2.
   BertEncoding encode_pair(std::string_view first, std::string_view second, std::size_t max_length = 0) const;
 
   /// encode() of each text, padded per options().padding with the [PAD] id (attention 0, type pad_type_id).

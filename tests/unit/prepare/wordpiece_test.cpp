@@ -146,10 +146,13 @@ TEST(BertEncode, PairTruncatesTheLongerSideFirst) {
   EXPECT_EQ(e.ids, (Ids{2, 12, 13, 3, 8, 3}));
   EXPECT_EQ(e.type_ids, (Ids{0, 0, 0, 0, 1, 1}));
   EXPECT_EQ(e.attention_mask, Ids(6, 1));
-  // 5 + 2 content tokens into a budget of 8 - 3 = 5: the first loses two.
+  // 5 + 2 content tokens into a budget of 8 - 3 = 5: the shorter fits in half, the longer keeps 5 - 2.
   EXPECT_EQ(tokenizer.encode_pair("a a a a a", "hello world", 8).ids, (Ids{2, 8, 8, 8, 3, 12, 13, 3}));
-  // Equal lengths: the second loses first.
-  EXPECT_EQ(tokenizer.encode_pair("a a a", "hello world !", 8).ids, (Ids{2, 8, 8, 8, 3, 12, 13, 3}));
+  EXPECT_EQ(tokenizer.encode_pair("hello world", "a a a a a", 8).ids, (Ids{2, 12, 13, 3, 8, 8, 8, 3}));
+  // Both must shrink: the shorter keeps 5 / 2 = 2, the longer 3; on equal lengths the first counts as shorter.
+  EXPECT_EQ(tokenizer.encode_pair("a a a", "hello world !", 8).ids, (Ids{2, 8, 8, 3, 12, 13, 14, 3}));
+  EXPECT_EQ(tokenizer.encode_pair("a a a a", "hello world !", 8).ids, (Ids{2, 8, 8, 8, 3, 12, 13, 3}));
+  EXPECT_EQ(tokenizer.encode_pair("hello world ! a", "a a a", 8).ids, (Ids{2, 12, 13, 14, 3, 8, 8, 3}));
 }
 
 TEST(BertEncode, BatchPadsWithPadIdAndZeroMask) {
