@@ -1,5 +1,6 @@
 #include "io/hf_tokenizer.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -60,15 +61,23 @@ Expected<std::optional<std::uint64_t>> optional_count(const Json& object, const 
 }
 
 // A special token in tokenizer_config.json / special_tokens_map.json: "[CLS]" or {"content": "[CLS]", ...}.
+Expected<std::optional<std::string>> special_token_value(const Json& value, const std::string& field,
+                                                         std::string_view name) {
+  if (value.is_null()) return std::optional<std::string>{};
+  if (value.is_string()) return std::optional<std::string>{value.get<std::string>()};
+  if (value.is_object()) {
+    auto content = value.find("content");
+    if (content != value.end() && content->is_string()) return std::optional<std::string>{content->get<std::string>()};
+  }
+  return corrupt(name, fmt::format("{} must be a string or an object with a string \"content\"", field));
+}
 Expected<std::optional<std::string>> special_token(const Json& object, const char* key, std::string_view name) {
   auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return std::optional<std::string>{};
-  if (it->is_string()) return std::optional<std::string>{it->get<std::string>()};
-  if (it->is_object()) {
-    auto content = it->find("content");
-    if (content != it->end() && content->is_string()) return std::optional<std::string>{content->get<std::string>()};
-  }
-  return corrupt(name, fmt::format("{} must be a string or an object with a string \"content\"", key));
+  if (it == object.end()) return std::optional<std::string>{};
+  return special_token_value(*it, key, name);
+}
+Expected<std::optional<std::string>> special_token(const Json& array, std::size_t index, std::string_view name) {
+  return special_token_value(array[index], fmt::format("additional_special_tokens[{}]", index), name);
 }
 
 std::string type_of(const Json& object) {
@@ -207,6 +216,39 @@ Status apply_post_processor(const Json& processor, BertTokenizerOptions& options
   return {};
 }
 
+// added_tokens with "normalized": false (BERT's special tokens) are matched in the raw input; normalized ones are
+// left to WordPiece, which yields the same token wherever it stands as a word of its own.
+Status apply_added_tokens(const Json& root, BertTokenizerOptions& options, const Json& vocab, std::string_view name) {
+  auto list = root.find("added_tokens");
+  if (list == root.end() || list->is_null()) return {};
+  if (!list->is_array()) return corrupt(name, "added_tokens must be an array");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const Json& item = (*list)[i];
+    const std::string path = fmt::format("added_tokens[{}].", i);
+    if (!item.is_object()) return corrupt(name, fmt::format("added_tokens[{}] must be an object", i));
+    auto content = optional_string(item, "content", name, path);
+    if (!content) return tl::unexpected(content.error());
+    if (!*content || (*content)->empty()) return corrupt(name, path + "content must be a non-empty string");
+    auto normalized = optional_bool(item, "normalized", name, path);
+    if (!normalized) return tl::unexpected(normalized.error());
+    if (normalized->value_or(false)) continue;
+    auto single_word = optional_bool(item, "single_word", name, path);
+    if (!single_word) return tl::unexpected(single_word.error());
+    if (single_word->value_or(false)) {
+      return unsupported(name, fmt::format("{}single_word true (\"{}\") is not supported", path, **content));
+    }
+    auto in_vocab = vocab.find(**content);
+    auto id = item.find("id");
+    if (in_vocab == vocab.end() || id == item.end() || *id != *in_vocab) {
+      return unsupported(name, fmt::format("{}id: \"{}\" is not in model.vocab with that id (tokens added beyond the "
+                                           "model's vocabulary are not supported)",
+                                           path, **content));
+    }
+    options.special_tokens.push_back(**content);
+  }
+  return {};
+}
+
 Status apply_truncation(const Json& truncation, BertTokenizerOptions& options, std::string_view name) {
   if (truncation.is_null()) return {};
   if (!truncation.is_object()) return corrupt(name, "truncation must be an object or null");
@@ -322,6 +364,8 @@ Expected<BertTokenizerOptions> parse_tokenizer_config(std::string_view config_js
                                                       std::string_view special_tokens_json,
                                                       std::string_view special_tokens_name) {
   BertTokenizerOptions options;
+  std::string mask_token = "[MASK]";
+  std::vector<std::string> additional;
   if (!config_json.empty()) {
     auto config = parse_json(config_json, config_name);
     if (!config) return tl::unexpected(config.error());
@@ -343,12 +387,25 @@ Expected<BertTokenizerOptions> parse_tokenizer_config(std::string_view config_js
     auto json = parse_json(text, name);
     if (!json) return tl::unexpected(json.error());
     for (auto [key, target] : {std::pair{"unk_token", &options.unk_token}, std::pair{"cls_token", &options.cls_token},
-                               std::pair{"sep_token", &options.sep_token}, std::pair{"pad_token", &options.pad_token}}) {
+                               std::pair{"sep_token", &options.sep_token}, std::pair{"pad_token", &options.pad_token},
+                               std::pair{"mask_token", &mask_token}}) {
       auto value = special_token(*json, key, name);
       if (!value) return tl::unexpected(value.error());
       if (*value) *target = **value;
     }
+    if (auto extra = json->find("additional_special_tokens"); extra != json->end() && !extra->is_null()) {
+      if (!extra->is_array()) return corrupt(name, "additional_special_tokens must be an array");
+      for (std::size_t i = 0; i < extra->size(); ++i) {
+        auto value = special_token(*extra, i, name);
+        if (!value) return tl::unexpected(value.error());
+        if (*value) additional.push_back(**value);
+      }
+    }
   }
+  // transformers registers these as added special tokens, so they are matched in the input text. The loader
+  // keeps those the vocabulary has ([MASK] may be absent from small vocabularies).
+  options.special_tokens = {options.unk_token, options.cls_token, options.sep_token, options.pad_token, mask_token};
+  options.special_tokens.insert(options.special_tokens.end(), additional.begin(), additional.end());
   if (auto status = options.validate(); !status) {
     return make_error(status.error().code, fmt::format("{}: {}", config_name, status.error().message));
   }
@@ -414,6 +471,9 @@ Expected<BertTokenizer> parse_tokenizer_json(std::string_view json_text, std::st
   if (auto status = apply_post_processor(*post, options, *vocab_json, name); !status) {
     return tl::unexpected(status.error());
   }
+  if (auto status = apply_added_tokens(root, options, *vocab_json, name); !status) {
+    return tl::unexpected(status.error());
+  }
   bool truncated = false;
   if (auto it = root.find("truncation"); it != root.end()) {
     if (auto status = apply_truncation(*it, options, name); !status) return tl::unexpected(status.error());
@@ -477,6 +537,9 @@ Expected<BertTokenizer> load_hf_tokenizer(const std::filesystem::path& model_dir
   if (!special) return tl::unexpected(special.error());
   auto options = parse_tokenizer_config(*config, config_path.string(), *special, special_path.string());
   if (!options) return tl::unexpected(options.error());
+  std::erase_if(options->special_tokens, [&](const std::string& token) {
+    return std::find(vocab->begin(), vocab->end(), token) == vocab->end();
+  });
   auto tokenizer = BertTokenizer::create(std::move(*vocab), std::move(*options));
   if (!tokenizer) {
     return make_error(tokenizer.error().code, fmt::format("{}: {}", vocab_path.string(), tokenizer.error().message));

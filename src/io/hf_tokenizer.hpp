@@ -30,7 +30,9 @@ Expected<BertTokenizer> load_hf_tokenizer(const std::filesystem::path& model_dir
 /// BertNormalizer (NFD only together with StripAccents); pre_tokenizer BertPreTokenizer; post_processor
 /// TemplateProcessing of the [CLS] $A [SEP] / [CLS] $A [SEP] $B [SEP] shape or BertProcessing; truncation
 /// (max_length; strategy LongestFirst, direction Right); padding (BatchLongest or Fixed, Left or Right,
-/// pad_to_multiple_of, pad_token matching pad_id). added_tokens are not matched in input text.
+/// pad_to_multiple_of, pad_token matching pad_id); added_tokens with "normalized": false (the special tokens)
+/// become BertTokenizerOptions::special_tokens, each required in model.vocab with the same id and without
+/// single_word; normalized added tokens are left to WordPiece.
 Expected<BertTokenizer> parse_tokenizer_json(std::string_view json, std::string_view name,
                                              std::string_view config_json = {}, std::string_view config_name = {});
 
@@ -39,7 +41,9 @@ Expected<BertTokenizer> parse_tokenizer_json(std::string_view json, std::string_
 Expected<std::vector<std::string>> parse_vocab_txt(std::string_view text, std::string_view name);
 
 /// Options from tokenizer_config.json (do_lower_case, strip_accents, tokenize_chinese_chars, model_max_length,
-/// unk/cls/sep/pad_token) and special_tokens_map.json (the *_token fields, which win); either text may be empty.
+/// unk/cls/sep/pad/mask_token, additional_special_tokens) and special_tokens_map.json (the token fields, which
+/// win); either text may be empty. special_tokens lists unk, cls, sep, pad, mask and the additional ones;
+/// load_hf_tokenizer drops those absent from vocab.txt.
 Expected<BertTokenizerOptions> parse_tokenizer_config(std::string_view config_json, std::string_view config_name,
                                                       std::string_view special_tokens_json,
                                                       std::string_view special_tokens_name);

@@ -1,6 +1,8 @@
 # semspace tokenize --model: a HF model folder's BERT tokenizer (tests/data/tokenizer holds tokenizer.json + vocab.txt).
 run: printf 'Café naïve, Ångström!\nunaffable 中文\n' | {semspace} tokenize --model {source}/tests/data/tokenizer
 stdout~ ^\[CLS\] cafe naive , angstrom ! \[SEP\]\n\[CLS\] unaffable 中 文 \[SEP\]\n$
+run: printf 'a [SEP] b[MASK] [mask]\n' | {semspace} tokenize --model {source}/tests/data/tokenizer
+stdout~ ^\[CLS\] a \[SEP\] b \[MASK\] \[ m ##a ##s ##k \] \[SEP\]\n$
 run: printf 'hello world hello\n' | {semspace} tokenize --model {source}/tests/data/tokenizer --ids --max-length 4
 stdout~ ^101 242 243 102\n$
 run: printf 'x\n' > in.txt && mkdir -p vocab_only && cp {source}/tests/data/tokenizer/vocab.txt vocab_only/ && printf '{"do_lower_case": false}' > vocab_only/tokenizer_config.json && {semspace} tokenize --model vocab_only --input in.txt

@@ -2,7 +2,7 @@
 """Independent reference of the BERT tokenizer (BasicTokenizer + WordPiece + [CLS]/[SEP]), stdlib only.
 
 usage: bert_tokenizer.py VOCAB INPUT OUTPUT [--lowercase 0|1] [--strip-accents none|0|1] [--chinese 0|1]
-                         [--max-length N] [--pair]
+                         [--max-length N] [--pair] [--special TOKEN]...
 
 Written from the published description of google-research/bert's tokenizer, with the choices of HuggingFace
 `tokenizers` (BertNormalizer + BertPreTokenizer + WordPiece) where the two differ, because model folders are
@@ -10,7 +10,9 @@ tokenized by the latter:
   * controls are all of category C* (google: Cc and Cf only);
   * whitespace is the Unicode White_Space property;
   * accents are stripped before lowercasing, and lowercasing maps each code point alone (no final sigma);
-  * strip_accents unset follows lowercase.
+  * strip_accents unset follows lowercase;
+  * each --special token is found verbatim in the raw text (leftmost, longest first) and kept as one id, the
+    text between matches being tokenized on its own (HF's added special tokens).
 INPUT is read as bytes, split on b"\\n" only, and decoded with errors="replace". OUTPUT gets one line per input
 line: the ids, space separated. With --pair, line i is paired with line i+1 (the last with the first) and
 truncated by the rule of HF tokenizers' LongestFirst (see truncate_pair).
@@ -97,6 +99,22 @@ def wordpiece(word, vocab, unk_id, max_chars=100, prefix="##"):
     return pieces
 
 
+def split_specials(text, specials):
+    """(piece, is_special) pairs: the special tokens found in text and the stretches between them."""
+    out, start, pos = [], 0, 0
+    while pos < len(text):
+        match = max((t for t in specials if text.startswith(t, pos)), key=len, default=None)
+        if match is None:
+            pos += 1
+            continue
+        out.append((text[start:pos], False))
+        out.append((match, True))
+        pos += len(match)
+        start = pos
+    out.append((text[start:], False))
+    return out
+
+
 def truncate_pair(a, b, budget):
     """HF tokenizers' LongestFirst: cut only the longer when the shorter fits in half the budget, else give the
     shorter (a when equal) budget // 2 and the longer the rest."""
@@ -116,10 +134,14 @@ def main():
     vocab_path, input_path, output_path = args[:3]
     options = {"--lowercase": "1", "--strip-accents": "none", "--chinese": "1", "--max-length": "512"}
     pair = False
+    specials = []
     rest = args[3:]
     while rest:
         if rest[0] == "--pair":
             pair, rest = True, rest[1:]
+        elif rest[0] == "--special" and len(rest) > 1:
+            specials.append(rest[1])
+            rest = rest[2:]
         elif rest[0] in options and len(rest) > 1:
             options[rest[0]], rest = rest[1], rest[2:]
         else:
@@ -146,8 +168,12 @@ def main():
     encoded = []
     for text in texts:
         ids = []
-        for word in split_words(normalize(text, lowercase, strip, chinese)):
-            ids.extend(wordpiece(word, vocab, unk))
+        for piece, is_special in split_specials(text, specials):
+            if is_special:
+                ids.append(vocab[piece])
+                continue
+            for word in split_words(normalize(piece, lowercase, strip, chinese)):
+                ids.extend(wordpiece(word, vocab, unk))
         encoded.append(ids)
 
     with open(output_path, "w") as out:

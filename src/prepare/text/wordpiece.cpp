@@ -156,6 +156,9 @@ Status BertTokenizerOptions::validate() const {
                       fmt::format("padding to {} (multiple of {}) exceeds the max length {}", padding.fixed_length,
                                   padding.multiple_of, model_max_length));
   }
+  for (const auto& special : special_tokens) {
+    if (special.empty()) return make_error(ErrorCode::kInvalidArgument, "special tokens must not be empty");
+  }
   if (max_input_chars_per_word == 0) {
     return make_error(ErrorCode::kInvalidArgument, "max_input_chars_per_word must be > 0");
   }
@@ -216,6 +219,13 @@ Expected<BertTokenizer> BertTokenizer::create(std::vector<std::string> vocab, Be
     }
     *id = *found;
   }
+  for (const auto& special : tokenizer.options_.special_tokens) {
+    auto found = tokenizer.find(special);
+    if (!found) {
+      return make_error(ErrorCode::kCorrupt, fmt::format("special token \"{}\" is not in the vocabulary", special));
+    }
+    tokenizer.specials_.emplace_back(special, *found);
+  }
   return tokenizer;
 }
 
@@ -230,9 +240,37 @@ std::string_view BertTokenizer::token(std::int32_t id) const noexcept {
   return vocab_[static_cast<std::size_t>(id)];
 }
 
+// Cuts `text` at the special tokens (leftmost, longest first, compared byte for byte before any normalization, as
+// HF matches its non-normalized added tokens): on_text gets each stretch between them, on_special each match's id.
+template <class OnText, class OnSpecial>
+void BertTokenizer::split_specials(std::string_view text, OnText&& on_text, OnSpecial&& on_special) const {
+  std::size_t segment_start = 0;
+  for (std::size_t pos = 0; pos < text.size() && !specials_.empty();) {
+    std::size_t best_length = 0;
+    std::int32_t best_id = 0;
+    for (const auto& [special, id] : specials_) {
+      if (special.size() > best_length && text.substr(pos).starts_with(special)) {
+        best_length = special.size();
+        best_id = id;
+      }
+    }
+    if (best_length == 0) {
+      ++pos;
+      continue;
+    }
+    on_text(text.substr(segment_start, pos - segment_start));
+    on_special(best_id);
+    pos += best_length;
+    segment_start = pos;
+  }
+  on_text(text.substr(segment_start));
+}
+
 std::vector<std::string> BertTokenizer::basic_tokenize(std::string_view text) const {
   std::vector<std::string> words;
-  split_words(bert_normalize(text, options_), words);
+  split_specials(
+      text, [&](std::string_view segment) { split_words(bert_normalize(segment, options_), words); },
+      [&](std::int32_t id) { words.emplace_back(token(id)); });
   return words;
 }
 
@@ -285,7 +323,15 @@ void BertTokenizer::wordpiece(std::string_view word, std::vector<std::int32_t>& 
 std::vector<std::int32_t> BertTokenizer::tokenize_ids(std::string_view text) const {
   std::vector<std::int32_t> ids;
   std::string scratch;
-  for (const auto& word : basic_tokenize(text)) wordpiece(word, ids, scratch);
+  std::vector<std::string> words;
+  split_specials(
+      text,
+      [&](std::string_view segment) {
+        words.clear();
+        split_words(bert_normalize(segment, options_), words);
+        for (const auto& word : words) wordpiece(word, ids, scratch);
+      },
+      [&](std::int32_t id) { ids.push_back(id); });
   return ids;
 }
 

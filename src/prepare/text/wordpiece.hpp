@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "semspace/status.hpp"
@@ -39,6 +40,10 @@ struct BertTokenizerOptions {
   std::string sep_token = "[SEP]";
   std::string pad_token = "[PAD]";
   std::int32_t pad_type_id = 0;
+  /// Tokens recognised verbatim in the input before normalization and encoded as their own id (HF's added special
+  /// tokens: "a [SEP] b" holds the [SEP] id, not "[", "sep", "]"). Each must be in the vocabulary. The loaders
+  /// fill this in; empty here, so that create() with default options matches nothing.
+  std::vector<std::string> special_tokens = {};
   /// The longest encoding, special tokens included (tokenizer.json truncation.max_length or
   /// tokenizer_config.json model_max_length; BERT's position table holds 512).
   std::size_t model_max_length = 512;
@@ -75,10 +80,11 @@ class BertTokenizer {
   /// missing from the vocabulary.
   static Expected<BertTokenizer> create(std::vector<std::string> vocab, BertTokenizerOptions options);
 
-  /// The normalized, pre-tokenized words of `text` (BasicTokenizer output: what WordPiece sees).
+  /// The normalized, pre-tokenized words of `text` (BasicTokenizer output: what WordPiece sees); special tokens
+  /// found in the input are words of their own.
   std::vector<std::string> basic_tokenize(std::string_view text) const;
 
-  /// The WordPiece ids of `text` without special tokens or truncation.
+  /// The WordPiece ids of `text` without [CLS]/[SEP] or truncation (special tokens written in the text included).
   std::vector<std::int32_t> tokenize_ids(std::string_view text) const;
 
   /// The WordPiece tokens of `text` as strings ("##" pieces included), without special tokens.
@@ -121,12 +127,15 @@ class BertTokenizer {
   void wordpiece(std::string_view word, std::vector<std::int32_t>& ids, std::string& scratch) const;
   std::size_t effective_max_length(std::size_t max_length) const noexcept;
   BertBatch pad(std::vector<BertEncoding> encodings) const;
+  template <class OnText, class OnSpecial>
+  void split_specials(std::string_view text, OnText&& on_text, OnSpecial&& on_special) const;
 
   std::vector<std::string> vocab_;
   Index index_;
   BertTokenizerOptions options_;
   std::int32_t unk_id_ = 0, cls_id_ = 0, sep_id_ = 0, pad_id_ = 0;
   std::size_t longest_token_ = 0;  // bytes of the longest vocabulary entry
+  std::vector<std::pair<std::string, std::int32_t>> specials_;  // options_.special_tokens with their ids
 };
 
 /// The BertNormalizer steps alone (clean text, CJK spacing, strip accents, lowercase) on `text` after UTF-8

@@ -114,6 +114,10 @@ TEST_P(BertReferenceTest, MatchesPythonReference) {
                                    "--chinese",                         v.chinese ? "1" : "0",
                                    "--max-length",                      std::to_string(v.max_length)};
   if (v.pair) args.push_back("--pair");
+  for (const char* special : {"[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]"}) {
+    args.push_back("--special");
+    args.push_back(special);
+  }
   auto run = testing::run_python(testing::reference_script("bert_tokenizer.py"), args);
   ASSERT_EQ(run.status, 0) << run.output;
   const auto expected = read_id_lines(dir / "expected.txt");
@@ -255,6 +259,17 @@ TEST_F(HfTokenizerFiles, MalformedFieldsAreNamed) {
   json = shipped();
   json["model"]["unk_token"] = "<unk>";
   EXPECT_EQ(json_error(json), name() + ": unk_token \"<unk>\" is not in the vocabulary");
+  json = shipped();
+  json["added_tokens"][4]["single_word"] = true;
+  EXPECT_EQ(json_error(json), name() + ": added_tokens[4].single_word true (\"[MASK]\") is not supported");
+  json = shipped();
+  json["added_tokens"][4]["id"] = 104;
+  EXPECT_EQ(json_error(json), name() + ": added_tokens[4].id: \"[MASK]\" is not in model.vocab with that id (tokens "
+                                       "added beyond the model's vocabulary are not supported)");
+  json["added_tokens"][4]["normalized"] = true;  // left to WordPiece: no check, no matching
+  auto normalized = load_json(json);
+  ASSERT_TRUE(normalized) << normalized.error().message;
+  EXPECT_EQ(normalized->tokenize("a[MASK]"), (std::vector<std::string>{"a", "[", "m", "##a", "##s", "##k", "]"}));
   json = shipped();
   json["padding"] = {{"strategy", "BatchLongest"}, {"pad_id", 3}, {"pad_token", "[PAD]"}};
   EXPECT_EQ(json_error(json), name() + ": padding.pad_id 3 is not the id of pad_token \"[PAD]\" in model.vocab");

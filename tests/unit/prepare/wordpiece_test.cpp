@@ -126,6 +126,20 @@ TEST(BertNormalizer, CleanTextDropsControlsAndMapsWhitespace) {
   EXPECT_TRUE(words(" \t\r\n\x01 ").empty());
 }
 
+TEST(BertTokenizerSpecials, AreMatchedVerbatimBeforeNormalization) {
+  const auto plain = make();
+  EXPECT_EQ(plain.tokenize_ids("hello[SEP]"), (Ids{12, 1, 1, 1}));  // hello [ sep ]: no specials by default
+  const auto tokenizer = make({.special_tokens = {"[SEP]", "[UNK]"}});
+  EXPECT_EQ(tokenizer.tokenize_ids("hello[SEP]world"), (Ids{12, 3, 13}));
+  EXPECT_EQ(tokenizer.basic_tokenize("Hello [SEP] [sep] [SEP"),
+            (Strings{"hello", "[SEP]", "[", "sep", "]", "[", "sep"}));
+  EXPECT_EQ(tokenizer.encode("[SEP][SEP]a").ids, (Ids{2, 3, 3, 8, 3}));
+  EXPECT_EQ(tokenizer.tokenize("[[UNK]]"), (Strings{"[UNK]", "[UNK]", "[UNK]"}));  // "[", [UNK] matched, "]"
+  auto missing = BertTokenizer::create(kVocab, {.special_tokens = {"[MASK]"}});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "special token \"[MASK]\" is not in the vocabulary");
+}
+
 TEST(BertEncode, AddsClsSepAndTruncatesContent) {
   const auto tokenizer = make();
   auto e = tokenizer.encode("hello world ! a");
