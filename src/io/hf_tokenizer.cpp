@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -343,6 +344,7 @@ Expected<std::optional<std::size_t>> config_max_length(const Json& config, std::
 
 Expected<std::vector<std::string>> parse_vocab_txt(std::string_view text, std::string_view name) {
   std::vector<std::string> tokens;
+  std::unordered_map<std::string_view, std::size_t> first_line;  // views into `text`, which outlives the map
   std::size_t line_number = 0;
   while (!text.empty()) {
     ++line_number;
@@ -353,6 +355,10 @@ Expected<std::vector<std::string>> parse_vocab_txt(std::string_view text, std::s
     if (line.empty()) {
       return corrupt(fmt::format("{}:{}", name, line_number),
                      "empty line (every line is a token whose id is its line number)");
+    }
+    if (auto [it, inserted] = first_line.emplace(line, line_number); !inserted) {
+      return corrupt(fmt::format("{}:{}", name, line_number),
+                     fmt::format("token \"{}\" already on line {}", line, it->second));
     }
     tokens.emplace_back(line);
   }

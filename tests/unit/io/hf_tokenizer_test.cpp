@@ -345,6 +345,11 @@ TEST_F(HfTokenizerFiles, VocabTxtWithConfigAndSpecialTokensMap) {
   EXPECT_EQ(empty_line.error().message,
             path("vocab.txt").string() + ":2: empty line (every line is a token whose id is its line number)");
 
+  write_file(path("vocab.txt"), "a\nb\r\na\n");
+  auto duplicate = load_hf_tokenizer(dir_);
+  ASSERT_FALSE(duplicate);
+  EXPECT_EQ(duplicate.error().message, path("vocab.txt").string() + ":3: token \"a\" already on line 1");
+
   write_file(path("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n");
   write_file(path("tokenizer_config.json"), R"({"do_lower_case": "no"})");
   auto bad_config = load_hf_tokenizer(dir_);
