@@ -7,7 +7,8 @@ usage: bert_tokenizer.py VOCAB INPUT OUTPUT [--lowercase 0|1] [--strip-accents n
 Written from the published description of google-research/bert's tokenizer, with the choices of HuggingFace
 `tokenizers` (BertNormalizer + BertPreTokenizer + WordPiece) where the two differ, because model folders are
 tokenized by the latter:
-  * controls are all of category C* (google: Cc and Cf only);
+  * controls are Cc, Cf and Co (google: Cc and Cf; transformers' slow tokenizer: every C*);
+  * the sixth CJK range starts at U+2B920 (google: U+2B820);
   * whitespace is the Unicode White_Space property;
   * accents are stripped before lowercasing, and lowercasing maps each code point alone (no final sigma);
   * strip_accents unset follows lowercase;
@@ -24,7 +25,7 @@ WHITE_SPACE = set([0x20, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3
                   list(range(0x2000, 0x200B)))
 
 CJK_RANGES = [(0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F), (0x2B740, 0x2B81F),
-              (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)]
+              (0x2B920, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)]
 
 
 def is_whitespace(ch):
@@ -34,7 +35,7 @@ def is_whitespace(ch):
 def is_control(ch):
     if ch in "\t\n\r":
         return False
-    return unicodedata.category(ch).startswith("C")
+    return unicodedata.category(ch) in ("Cc", "Cf", "Co")
 
 
 def is_cjk(ch):

@@ -26,16 +26,15 @@ bool is_white_space(char32_t cp) noexcept {
          cp == 0x3000;
 }
 
-// HF counts every C* code point (Cc, Cf, Cs, Co, Cn) as a control; google-research/bert only Cc and Cf, so
-// private-use and unassigned code points are dropped here and kept there. Tab, LF and CR are whitespace.
+// HF tokenizers' controls are Cc, Cf and Co (its category crate's "other" leaves out Cn and Cs); google-research/bert
+// drops only Cc and Cf, transformers' slow tokenizer every C*. So private-use characters go and unassigned ones
+// stay, as in the fast tokenizers that produce the embeddings users compare with. Tab, LF and CR are whitespace.
 bool is_control(char32_t cp) noexcept {
   if (cp == '\t' || cp == '\n' || cp == '\r') return false;
   switch (category(cp)) {
     case UTF8PROC_CATEGORY_CC:
     case UTF8PROC_CATEGORY_CF:
-    case UTF8PROC_CATEGORY_CS:
     case UTF8PROC_CATEGORY_CO:
-    case UTF8PROC_CATEGORY_CN:
       return true;
     default:
       return false;
@@ -114,9 +113,11 @@ void split_words(std::string_view normalized, std::vector<std::string>& words) {
 
 }  // namespace
 
+// HF tokenizers' ranges. google-research/bert and transformers' slow tokenizer start the sixth range at 0x2B820;
+// HF's fast tokenizer at 0x2B920, so U+2B820..U+2B91F (the start of extension E) stay inside words there and here.
 bool is_bert_cjk(char32_t cp) noexcept {
   return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF) ||
-         (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF) ||
+         (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B920 && cp <= 0x2CEAF) ||
          (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
 }
 

@@ -27,7 +27,7 @@ struct BertPadding {
 /// The settings of HF BertNormalizer, WordPiece and BertProcessing. Defaults are bert-base-uncased's.
 struct BertTokenizerOptions {
   // Normalizer. Order (HF): clean text, space out CJK ideographs, strip accents, lowercase.
-  bool clean_text = true;              // drop NUL, U+FFFD and controls (C*); whitespace -> ' '
+  bool clean_text = true;              // drop NUL, U+FFFD and controls (Cc Cf Co); whitespace -> ' '
   bool handle_chinese_chars = true;    // each CJK ideograph becomes its own word
   std::optional<bool> strip_accents = std::nullopt;  // NFD + drop Mn; unset: follows `lowercase` (HF's rule)
   bool lowercase = true;               // full lowercase mapping, code point by code point
@@ -143,7 +143,8 @@ class BertTokenizer {
 std::string bert_normalize(std::string_view text, const BertTokenizerOptions& options);
 
 /// True for the code points BERT spaces out as Chinese characters: CJK Unified Ideographs and extensions A-E
-/// and the two Compatibility Ideographs blocks (the ranges of google-research/bert; not kana or hangul).
+/// and the two Compatibility Ideographs blocks, not kana or hangul. The ranges are HF tokenizers', which begin
+/// extension E at U+2B920 where google-research/bert begins it at U+2B820.
 bool is_bert_cjk(char32_t code_point) noexcept;
 
 /// BERT's punctuation: ASCII 33-47, 58-64, 91-96, 123-126 (so $ + < = > ^ ` | ~ count) or Unicode P*.

@@ -99,6 +99,8 @@ TEST(BertNormalizer, CjkIdeographsAreSplitButNotKanaOrHangul) {
   EXPECT_FALSE(is_bert_cjk(0x3042));   // hiragana
   EXPECT_FALSE(is_bert_cjk(0xAC00));   // hangul syllable
   EXPECT_FALSE(is_bert_cjk(0x31350));  // extension H (Unicode 15) is not in BERT's ranges
+  EXPECT_FALSE(is_bert_cjk(0x2B820));  // google-research/bert splits this one, HF's fast tokenizer does not
+  EXPECT_TRUE(is_bert_cjk(0x2B920));
 }
 
 TEST(BertNormalizer, PunctuationIsAsciiRangesPlusUnicodeP) {
@@ -119,6 +121,8 @@ TEST(BertNormalizer, CleanTextDropsControlsAndMapsWhitespace) {
   EXPECT_EQ(words("a\xEF\xBF\xBD" "b"), (Strings{"ab"}));    // U+FFFD
   EXPECT_EQ(words("a\xFF\xFE" "b\xC3"), (Strings{"ab"}));    // invalid UTF-8 becomes U+FFFD, then goes
   EXPECT_EQ(words("a\x0b" "b"), (Strings{"ab"}));           // VT is Cc before it is whitespace
+  EXPECT_EQ(words("a\xEE\x80\x80" "b"), (Strings{"ab"}));    // U+E000 private use (Co) goes
+  EXPECT_EQ(words("a\xCD\xB8" "b"), (Strings{"a\xCD\xB8" "b"}));  // U+0378 unassigned (Cn) stays, as in HF
   EXPECT_EQ(words("a\xE2\x80\xA8" "b\t c\xE3\x80\x80" "d"), (Strings{"a", "b", "c", "d"}));  // U+2028, U+3000
   EXPECT_EQ(words("a\x01" "b", {.clean_text = false}), (Strings{"a\x01" "b"}));
   EXPECT_EQ(words("a\xE2\x80\xA8" "b", {.clean_text = false}), (Strings{"a", "b"}));  // splitting needs no cleaning
