@@ -1,6 +1,9 @@
 // The BERT tokenizer: BasicTokenizer (clean, CJK split, accents, case, punctuation) + WordPiece + [CLS]/[SEP]
 // encoding, as HuggingFace `tokenizers` runs it for BertNormalizer + BertPreTokenizer + WordPiece. Loading a
 // model folder's tokenizer.json / vocab.txt is io's job (src/io/hf_tokenizer.hpp); this file knows no files.
+// Where google-research/bert and HF's fast tokenizers differ (which controls are dropped, one CJK range, accents
+// stripped before lowercasing, no final sigma) this follows HF, whose output sentence-transformers users compare
+// with; tests/reference/bert_tokenizer.py is the independent reference.
 #pragma once
 
 #include <cstddef>
