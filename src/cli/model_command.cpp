@@ -27,7 +27,7 @@ class PullDisplay {
  public:
   explicit PullDisplay(bool enabled) : enabled_(enabled) {}
 
-  void operator()(const std::string& file, std::uint64_t done, std::uint64_t total) {
+  void operator()(const std::string& file, std::uint64_t done, std::uint64_t total, bool complete) {
     if (!enabled_) return;
     if (file != file_) {
       file_ = file;
@@ -40,7 +40,7 @@ class PullDisplay {
     const std::string details = total > 0 ? fmt::format("{} / {}  {}/s", human_bytes(static_cast<double>(done)),
                                                         human_bytes(static_cast<double>(total)), human_bytes(rate))
                                           : fmt::format("{}  {}/s", human_bytes(static_cast<double>(done)), human_bytes(rate));
-    if (total > 0 && done >= total) {
+    if (complete) {
       line_->finish(details);
       line_.reset();
       file_.clear();
@@ -73,8 +73,8 @@ void register_pull(CLI::App& group, int& exit_code) {
     PullDisplay display(!f->quiet && core::Progress::stderr_is_terminal());
     auto pulled = io::pull_model(store::semspace_home() / "models", f->repo, f->revision,
                                  io::HubOptions::from_environment(),
-                                 [&](const std::string& file, std::uint64_t done, std::uint64_t total) {
-                                   display(file, done, total);
+                                 [&](const std::string& file, std::uint64_t done, std::uint64_t total, bool complete) {
+                                   display(file, done, total, complete);
                                  });
     if (!pulled) return void(exit_code = report(pulled.error()));
     std::size_t fetched = 0;

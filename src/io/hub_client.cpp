@@ -531,7 +531,7 @@ class Puller {
     }
     std::uint64_t fetched = 0;
     const std::uint64_t total = file.size.value_or(0);
-    if (progress_) progress_(file.name, have, total);
+    if (progress_) progress_(file.name, have, total, false);
     // A .part already as long as the file needs no request, only the checks.
     if (!file.size || have < *file.size || have == 0) {
       auto got = download(url, file, part, have);
@@ -561,7 +561,7 @@ class Puller {
                                                     std::strerror(errno)));
     }
     if (auto ok = sync_directory(final_path.parent_path()); !ok) return tl::unexpected(ok.error());
-    if (progress_) progress_(file.name, size, size);
+    if (progress_) progress_(file.name, size, size, true);
     bytes_downloaded_ += fetched;
     return PulledFile{.name = file.name, .size = size, .downloaded = true};
   }
@@ -577,7 +577,7 @@ class Puller {
     const std::uint64_t total = file.size.value_or(0);
     GetSpec spec{.part = &writer, .range_from = have, .body_limit = kErrorBodyLimit, .json = false,
                  .on_bytes = [&](std::uint64_t done) {
-                   if (progress_) progress_(file.name, done, total);
+                   if (progress_) progress_(file.name, done, total, false);
                  }};
     auto response = http_.get(url, spec);
     // Keep what arrived before a network failure: the next pull resumes from it.

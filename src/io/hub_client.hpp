@@ -39,8 +39,10 @@ Status check_repo_id(std::string_view repo);
 Status check_revision(std::string_view revision);
 
 /// Bytes of one file arriving: done (including bytes already on disk from an earlier attempt) of total (0: unknown).
-/// Called at the start of a download, then as data arrives, then once with done == total when it is complete.
-using PullProgress = std::function<void(const std::string& file, std::uint64_t done, std::uint64_t total)>;
+/// Called with complete = false at the start of a download and as data arrives, then once with complete = true
+/// (done == total == the file's size) after the file passed its checks. Not called for files already in the cache.
+using PullProgress =
+    std::function<void(const std::string& file, std::uint64_t done, std::uint64_t total, bool complete)>;
 
 struct PulledFile {
   std::string name;         // path inside the repo

@@ -169,6 +169,36 @@ TEST_F(HubClientTest, ResumesAfterADroppedConnection) {
   EXPECT_EQ(second->bytes_downloaded, weights_.size() - 20000);  // the small files were complete already
 }
 
+TEST_F(HubClientTest, ProgressStartsAtTheResumedOffsetAndEndsOnceComplete) {
+  hub_.drop_once["model.safetensors"] = 20000;
+  ASSERT_FALSE(pull());
+  struct Event {
+    std::string file;
+    std::uint64_t done, total;
+    bool complete;
+  };
+  std::vector<Event> events;
+  auto record = [&](const std::string& file, std::uint64_t done, std::uint64_t total, bool complete) {
+    events.push_back({file, done, total, complete});
+  };
+  auto result = pull_model(models(), "org/model", "main", options(), record);
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_GE(events.size(), 2u);
+  for (const auto& e : events) EXPECT_EQ(e.file, "model.safetensors");  // the small files were already complete
+  EXPECT_EQ(events.front().done, 20000u);
+  EXPECT_FALSE(events.front().complete);
+  EXPECT_TRUE(events.back().complete);
+  EXPECT_EQ(events.back().done, weights_.size());
+  for (std::size_t i = 0; i + 1 < events.size(); ++i) {
+    EXPECT_FALSE(events[i].complete);
+    EXPECT_LE(events[i].done, events[i + 1].done);
+    EXPECT_EQ(events[i].total, weights_.size());
+  }
+  events.clear();
+  ASSERT_TRUE(pull_model(models(), "org/model", "main", options(), record));
+  EXPECT_TRUE(events.empty());
+}
+
 TEST_F(HubClientTest, ServerIgnoringTheRangeRestartsTheFile) {
   hub_.ignore_range = true;
   fs::create_directories(snapshot());
