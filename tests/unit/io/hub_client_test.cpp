@@ -4,8 +4,10 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 
 #include <gtest/gtest.h>
@@ -231,6 +233,32 @@ TEST_F(HubClientTest, CorruptPartIsCaughtByTheChecksum) {
   auto again = pull();  // starts from byte 0
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(read_file(snapshot() / "model.safetensors"), weights_);
+}
+
+// A full disk cannot be made portably in a test; a file-size limit fails write(2) the same way, mid-download.
+TEST_F(HubClientTest, WriteFailureNamesThePartFileAndTheNextPullResumes) {
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  rlimit small = saved;
+  small.rlim_cur = 20000;
+  auto* saved_handler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  auto result = pull();
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, saved_handler);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kIo);
+  const fs::path part = snapshot() / "model.safetensors.part";
+  EXPECT_EQ(result.error().message.rfind(part.string() + ": cannot write: ", 0), 0u) << result.error().message;
+  const std::uint64_t kept = fs::file_size(part);
+  EXPECT_GT(kept, 0u);
+  EXPECT_LE(kept, 20000u);
+  EXPECT_EQ(read_file(part), weights_.substr(0, kept));
+
+  auto again = pull();
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(read_file(snapshot() / "model.safetensors"), weights_);
+  EXPECT_EQ(hub_.requests().back().range, "bytes=" + std::to_string(kept) + "-");
 }
 
 TEST_F(HubClientTest, SizeMismatchIsAnError) {
