@@ -37,9 +37,9 @@ class PullDisplay {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double rate = seconds > 0 ? static_cast<double>(done - start_bytes_) / seconds : 0.0;
-    const std::string details = total > 0 ? fmt::format("{} / {}  {}/s", human_bytes(static_cast<double>(done)),
-                                                        human_bytes(static_cast<double>(total)), human_bytes(rate))
-                                          : fmt::format("{}  {}/s", human_bytes(static_cast<double>(done)), human_bytes(rate));
+    std::string details = human_bytes(static_cast<double>(done));
+    if (total > 0) details += " / " + human_bytes(static_cast<double>(total));
+    details += fmt::format("  {}/s", human_bytes(rate));
     if (complete) {
       line_->finish(details);
       line_.reset();

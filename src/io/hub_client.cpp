@@ -464,7 +464,8 @@ class PullLock {
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
-      return make_error(ErrorCode::kIo, fmt::format("another pull of {} is running (it holds {})", repo, path.string()));
+      return make_error(ErrorCode::kIo,
+                        fmt::format("another pull of {} is running (it holds {})", repo, path.string()));
     }
     return PullLock(fd);
   }
@@ -514,7 +515,9 @@ class Puller {
 
   Expected<PulledFile> fetch(const RepoFile& file, const std::string& commit) {
     const fs::path final_path = snapshot_ / file.name;
-    if (is_complete(final_path, file)) return PulledFile{.name = file.name, .size = size_or_zero(final_path), .downloaded = false};
+    if (is_complete(final_path, file)) {
+      return PulledFile{.name = file.name, .size = size_or_zero(final_path), .downloaded = false};
+    }
     std::error_code ec;
     fs::remove(final_path, ec);  // a final file of the wrong size was damaged after the pull; fetch it again
     fs::create_directories(final_path.parent_path(), ec);
@@ -523,7 +526,8 @@ class Puller {
                                                     ec.message()));
     }
     const fs::path part = part_path(final_path);
-    const std::string url = fmt::format("{}/{}/resolve/{}/{}", hub_.endpoint, repo_, commit, url_encode(file.name, true));
+    const std::string url =
+        fmt::format("{}/{}/resolve/{}/{}", hub_.endpoint, repo_, commit, url_encode(file.name, true));
     std::uint64_t have = size_or_zero(part);
     if (file.size && have > *file.size) {  // longer than the file can be: not a prefix of it
       fs::remove(part, ec);
@@ -541,9 +545,9 @@ class Puller {
     const std::uint64_t size = size_or_zero(part);
     if (file.size && size != *file.size) {
       fs::remove(part, ec);
-      return make_error(ErrorCode::kCorrupt, fmt::format("{}: received {} bytes but the hub lists {} for {}; deleted the "
-                                                         "download, pull again",
-                                                         display_url(url), size, *file.size, file.name));
+      return make_error(ErrorCode::kCorrupt,
+                        fmt::format("{}: received {} bytes but the hub lists {} for {}; deleted the download, pull again",
+                                    display_url(url), size, *file.size, file.name));
     }
     if (!file.sha256.empty()) {
       auto digest = sha256_file(part);
@@ -718,7 +722,8 @@ Expected<PullResult> pull_model(const fs::path& models_root, std::string_view re
     if (!shard_names) return tl::unexpected(shard_names.error());
     std::vector<RepoFile> shards;
     for (const auto& name : *shard_names) {
-      auto it = std::find_if(listing->files.begin(), listing->files.end(), [&](const RepoFile& f) { return f.name == name; });
+      auto it = std::find_if(listing->files.begin(), listing->files.end(),
+                             [&](const RepoFile& f) { return f.name == name; });
       if (it == listing->files.end()) {
         return make_error(ErrorCode::kCorrupt, fmt::format("{}: names shard {} which {}@{} does not have",
                                                            index_path.string(), name, repo, listing->commit));
@@ -732,7 +737,9 @@ Expected<PullResult> pull_model(const fs::path& models_root, std::string_view re
   // Last: the ref makes the snapshot visible to resolve_pulled_model only once every file is in place.
   const fs::path ref = model_dir / "refs" / std::string(revision);
   fs::create_directories(ref.parent_path(), ec);
-  if (ec) return make_error(ErrorCode::kIo, fmt::format("{}: cannot create: {}", ref.parent_path().string(), ec.message()));
+  if (ec) {
+    return make_error(ErrorCode::kIo, fmt::format("{}: cannot create: {}", ref.parent_path().string(), ec.message()));
+  }
   auto writer = AtomicFileWriter::create(ref);
   if (!writer) return tl::unexpected(writer.error());
   if (auto ok = writer->write(listing->commit); !ok) return tl::unexpected(ok.error());
@@ -746,8 +753,9 @@ Expected<fs::path> resolve_pulled_model(const fs::path& models_root, std::string
   const fs::path model_dir = repo_folder(models_root, repo);
   const fs::path ref = model_dir / "refs" / std::string(revision);
   const std::string commit = read_token_file(ref);  // one trimmed line
-  const std::string pull_hint = revision == "main" ? fmt::format("semspace model pull {}", repo)
-                                                   : fmt::format("semspace model pull {} --revision {}", repo, revision);
+  const std::string pull_hint = revision == "main"
+                                    ? fmt::format("semspace model pull {}", repo)
+                                    : fmt::format("semspace model pull {} --revision {}", repo, revision);
   if (!is_commit_hash(commit)) {
     return make_error(ErrorCode::kNotFound, fmt::format("model {} (revision {}) is not pulled into {}; run `{}`", repo,
                                                         revision, models_root.string(), pull_hint));

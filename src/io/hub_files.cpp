@@ -111,7 +111,8 @@ Expected<RepoListing> parse_repo_listing(std::string_view text, std::string_view
 
 Expected<std::vector<RepoFile>> select_model_files(const RepoListing& listing, std::string_view repo) {
   auto find = [&](std::string_view name) -> const RepoFile* {
-    auto it = std::find_if(listing.files.begin(), listing.files.end(), [&](const RepoFile& f) { return f.name == name; });
+    auto it = std::find_if(listing.files.begin(), listing.files.end(),
+                           [&](const RepoFile& f) { return f.name == name; });
     return it == listing.files.end() ? nullptr : &*it;
   };
   if (find("config.json") == nullptr) {
@@ -152,7 +153,8 @@ Expected<std::vector<RepoFile>> select_model_files(const RepoListing& listing, s
   for (const auto& folder : folders_with_pickle) {
     if (!folders_with_safetensors.contains(folder)) {
       return make_error(ErrorCode::kUnsupported,
-                        fmt::format("{}@{}: module {}/ has only pickled PyTorch weights; semspace reads only safetensors",
+                        fmt::format("{}@{}: module {}/ has only pickled PyTorch weights; semspace reads only "
+                                    "safetensors",
                                     repo, listing.commit, folder));
     }
   }

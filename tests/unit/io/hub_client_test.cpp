@@ -294,8 +294,9 @@ TEST_F(HubClientTest, ShardedWeightsFollowTheIndex) {
   const std::string a = bytes(3000, 1), b = bytes(4000, 2);
   hub_.files["model-00001-of-00002.safetensors"] = FakeHub::file(a, true, true);
   hub_.files["model-00002-of-00002.safetensors"] = FakeHub::file(b, true, true);
-  hub_.files["model.safetensors.index.json"] = FakeHub::file(R"({"metadata":{},"weight_map":{"x":"model-00001-of-00002.safetensors",)"
-                 R"("y":"model-00002-of-00002.safetensors","z":"model-00001-of-00002.safetensors"}})");
+  hub_.files["model.safetensors.index.json"] =
+      FakeHub::file(R"({"metadata":{},"weight_map":{"x":"model-00001-of-00002.safetensors",)"
+                    R"("y":"model-00002-of-00002.safetensors","z":"model-00001-of-00002.safetensors"}})");
   auto result = pull();
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(read_file(snapshot() / "model-00001-of-00002.safetensors"), a);
@@ -352,7 +353,8 @@ TEST_F(HubClientTest, ResolveExplainsHowToPull) {
   auto missing = resolve_pulled_model(models(), "org/model");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
-  EXPECT_NE(missing.error().message.find("semspace model pull org/model"), std::string::npos) << missing.error().message;
+  EXPECT_NE(missing.error().message.find("semspace model pull org/model"), std::string::npos)
+      << missing.error().message;
   auto bad = resolve_pulled_model(models(), "../etc");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
@@ -374,7 +376,9 @@ TEST(HubIds, RepoIdsAndRevisions) {
   EXPECT_TRUE(check_revision("main"));
   EXPECT_TRUE(check_revision("refs/pr/12"));
   EXPECT_TRUE(check_revision("v1.0"));
-  for (const char* bad : {"", "../main", "a//b", "/main", "main/", "a b", "x?y"}) EXPECT_FALSE(check_revision(bad)) << bad;
+  for (const char* bad : {"", "../main", "a//b", "/main", "main/", "a b", "x?y"}) {
+    EXPECT_FALSE(check_revision(bad)) << bad;
+  }
 }
 
 // Environment variables are process-wide: this test sets and restores the ones it reads.

@@ -24,7 +24,8 @@ TEST(RepoListing, ParsesShaSizesAndLfs) {
   const std::string sha(64, 'c');
   auto listing = parse_repo_listing(R"({"id":"o/m","sha":")" + kCommit + R"(","siblings":[
       {"rfilename":"config.json","size":612,"blobId":"x"},
-      {"rfilename":"model.safetensors","size":90868376,"lfs":{"sha256":")" + sha + R"(","size":90868376,"pointerSize":135}},
+      {"rfilename":"model.safetensors","size":90868376,
+       "lfs":{"sha256":")" + sha + R"(","size":90868376,"pointerSize":135}},
       {"rfilename":"vocab.txt"}]})",
                                     "http://hub/api");
   ASSERT_TRUE(listing) << listing.error().message;
@@ -74,7 +75,8 @@ TEST(RepoPaths, SafeRelativePathsOnly) {
 TEST(ModelFiles, ChoosesSentenceTransformerFilesAndSafetensorsOnly) {
   auto chosen = select_model_files(
       listing_of({".gitattributes", "README.md", "config.json", "model.safetensors", "pytorch_model.bin",
-                  "tf_model.h5", "flax_model.msgpack", "rust_model.ot", "onnx/model.onnx", "openvino/openvino_model.xml",
+                  "tf_model.h5", "flax_model.msgpack", "rust_model.ot", "onnx/model.onnx",
+                  "openvino/openvino_model.xml",
                   "tokenizer.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "modules.json",
                   "sentence_bert_config.json", "config_sentence_transformers.json", "1_Pooling/config.json",
                   "2_Normalize/.gitkeep", "2_Dense/config.json", "2_Dense/model.safetensors",
