@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -73,6 +74,7 @@ class FakeHub {
   std::string required_token;  // non-empty: the hub answers 401 unless "Authorization: Bearer <required_token>"
   bool ignore_range = false;   // answer 200 with the whole file even when a Range was asked for
   std::map<std::string, std::size_t> drop_once;  // file -> bytes sent before the first download is cut off
+  std::set<std::string> unresolvable;  // listed, but resolve answers 404 EntryNotFound (deleted meanwhile)
 
   FakeHub() {
     hub_.server().Get(R"(/api/models/([^/]+/[^/]+)/revision/(.+))",
@@ -148,7 +150,7 @@ class FakeHub {
     record("hub", req);
     if (!authorized(req, res)) return;
     auto it = files.find(req.matches[3]);
-    if (req.matches[1] != repo || req.matches[2] != commit || it == files.end()) {
+    if (req.matches[1] != repo || req.matches[2] != commit || it == files.end() || unresolvable.contains(it->first)) {
       res.status = 404;
       res.set_header("X-Error-Code", "EntryNotFound");
       res.set_content(R"({"error":"Entry not found"})", "application/json");

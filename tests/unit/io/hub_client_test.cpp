@@ -144,6 +144,18 @@ TEST_F(HubClientTest, UnknownRepoAndRevisionAreNotFound) {
   EXPECT_FALSE(fs::exists(models() / "org" / "missing"));
 }
 
+TEST_F(HubClientTest, FileMissingAtResolveIsNotFoundNamingIt) {
+  hub_.unresolvable.insert("vocab.txt");
+  auto result = pull();
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(result.error().message.find(hub_.url() + "/org/model/resolve/" + hub_.commit +
+                                        "/vocab.txt: HTTP 404: no file vocab.txt in org/model"),
+            std::string::npos)
+      << result.error().message;
+  EXPECT_FALSE(fs::exists(snapshot() / "vocab.txt.part"));  // the 404 body is not saved as file content
+}
+
 TEST_F(HubClientTest, ResumesAfterADroppedConnection) {
   hub_.drop_once["model.safetensors"] = 20000;
   auto first = pull();
