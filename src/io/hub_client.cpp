@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -296,9 +297,9 @@ class HubHttp {
       t.response.url = url;
       CURL* h = handle_.get();
       curl_easy_reset(h);  // keeps the connection cache, drops the previous request's options
-      char error_text[CURL_ERROR_SIZE] = {};
+      error_text_.fill('\0');
       curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-      curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_text);
+      curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_text_.data());
       curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
       curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
       curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -329,10 +330,12 @@ class HubHttp {
       if (headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
 
       const CURLcode rc = curl_easy_perform(h);
+      curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);  // the list dies with this iteration; the handle lives on
       if (t.failure) return tl::unexpected(*t.failure);
       if (rc != CURLE_OK) {
         return make_error(ErrorCode::kIo, fmt::format("{}: network error: {}", display_url(url),
-                                                      error_text[0] != '\0' ? error_text : curl_easy_strerror(rc)));
+                                                      error_text_[0] != '\0' ? error_text_.data()
+                                                                              : curl_easy_strerror(rc)));
       }
       curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &t.response.status);
       const long status = t.response.status;
@@ -366,6 +369,7 @@ class HubHttp {
   HubOptions options_;
   std::string endpoint_origin_;
   std::unique_ptr<CURL, CurlCleanup> handle_;
+  std::array<char, CURL_ERROR_SIZE> error_text_{};  // libcurl's detail of a failure; set on the handle per request
 };
 
 // ---------------------------------------------------------------------------------------------------------------
