@@ -72,6 +72,8 @@ class FakeHub {
   std::string commit = "0123456789abcdef0123456789abcdef01234567";
   std::map<std::string, File> files;
   std::string required_token;  // non-empty: the hub answers 401 unless "Authorization: Bearer <required_token>"
+  bool forbidden = false;      // the hub answers 403 GatedRepo to every request (a gated repo whose terms were not
+                               // accepted by the token's account)
   bool ignore_range = false;   // answer 200 with the whole file even when a Range was asked for
   std::map<std::string, std::size_t> drop_once;  // file -> bytes sent before the first download is cut off
   std::set<std::string> unresolvable;  // listed, but resolve answers 404 EntryNotFound (deleted meanwhile)
@@ -110,6 +112,12 @@ class FakeHub {
   }
 
   bool authorized(const httplib::Request& req, httplib::Response& res) {
+    if (forbidden) {
+      res.status = 403;
+      res.set_header("X-Error-Code", "GatedRepo");
+      res.set_header("X-Error-Message", "Access to model org/model is restricted and you are not in the authorized list.");
+      return false;
+    }
     if (required_token.empty() || req.get_header_value("Authorization") == "Bearer " + required_token) return true;
     res.status = 401;
     res.set_header("X-Error-Code", "GatedRepo");

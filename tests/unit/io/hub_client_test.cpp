@@ -131,6 +131,17 @@ TEST_F(HubClientTest, MissingTokenForAGatedRepoSaysToSetHfToken) {
   EXPECT_NE(wrong.error().message.find("rejected the token"), std::string::npos) << wrong.error().message;
 }
 
+TEST_F(HubClientTest, GatedRepoWithoutAccessSaysHowToGetIt) {
+  hub_.forbidden = true;
+  auto result = pull("hf_token_without_access");
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kIo);
+  const std::string& message = result.error().message;
+  EXPECT_NE(message.find("HTTP 403: no access to org/model with this token"), std::string::npos) << message;
+  EXPECT_NE(message.find("accept its conditions"), std::string::npos) << message;
+  EXPECT_NE(message.find("hub says: Access to model org/model is restricted"), std::string::npos) << message;
+}
+
 TEST_F(HubClientTest, UnknownRepoAndRevisionAreNotFound) {
   auto repo = pull("", "org/missing");
   ASSERT_FALSE(repo);
