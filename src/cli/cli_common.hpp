@@ -43,5 +43,6 @@ void register_convert(CLI::App& app, int& exit_code);
 void register_tokenize(CLI::App& app, int& exit_code);
 void register_collection(CLI::App& app, int& exit_code);
 void register_index(CLI::App& app, int& exit_code);  // build, search
+void register_model(CLI::App& app, int& exit_code);  // pull
 
 }  // namespace semspace::cli

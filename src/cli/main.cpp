@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   register_tokenize(app, exit_code);
   register_collection(app, exit_code);
   register_index(app, exit_code);
+  register_model(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
