@@ -11,6 +11,7 @@ torch.inference_mode, torch.set_num_threads 1 and 2 (its OpenBLAS keeps its defa
 OPENBLAS_NUM_THREADS in effect is printed). Time: median of REPEATS calls after 2 warm-up calls.
 Prints one markdown row per shape: ms per batch for each contender and semspace(2) / best torch throughput.
 """
+import ctypes
 import json
 import os
 import statistics
@@ -84,8 +85,18 @@ def main():
 
     model = load_torch_model(folder)
     rng = np.random.default_rng(1)
-    print(f"torch {torch.__version__}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, "
-          f"load {os.getloadavg()[0]:.2f}")
+    # OpenBLAS 0.3.21 does not recognise some virtual CPUs and falls back to its SSE3 "Prescott" kernels, 3x
+    # slower here; OPENBLAS_CORETYPE=SkylakeX (or Haswell) forces the right ones, for both contenders.
+    corename = "unknown"
+    try:
+        blas = ctypes.CDLL("libopenblas.so.0")
+        blas.openblas_get_corename.restype = ctypes.c_char_p
+        corename = blas.openblas_get_corename().decode()
+    except OSError:
+        pass
+    print(f"torch {torch.__version__}, OpenBLAS core {corename}, "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, load {os.getloadavg()[0]:.2f}")
     print("| batch x tokens | semspace 1T ms | semspace 2T ms | torch 1T ms | torch 2T ms | semspace 2T / best torch |")
     print("| --- | --- | --- | --- | --- | --- |")
     for batch in (1, 32):

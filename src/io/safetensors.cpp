@@ -97,7 +97,10 @@ Expected<SafetensorsFile> SafetensorsFile::parse(std::span<const std::byte> byte
       }
       continue;
     }
-    auto bad = [&](const std::string& what) { return corrupt(fname, fmt::format("tensor '{}': {}", key, what)); };
+    const std::string& tensor_name = key;  // clang 14 cannot capture a structured binding (C++20 allows it)
+    auto bad = [&](const std::string& what) {
+      return corrupt(fname, fmt::format("tensor '{}': {}", tensor_name, what));
+    };
     if (!entry.is_object()) return bad("entry is not a JSON object");
     SafetensorsTensor tensor;
     tensor.name = key;
