@@ -6,17 +6,43 @@
 #include <mutex>
 
 #include "core/kernels/distance.hpp"
+#include "core/kernels/gemm.hpp"
 
 namespace semspace::kernels {
 
-void dot_f32_gemm(MatrixView queries, MatrixView rows, float* out, std::size_t ld_out) noexcept {
+void use_single_threaded_blas() noexcept {
   static std::once_flag single_threaded;
   std::call_once(single_threaded, [] { openblas_set_num_threads(1); });
+}
+
+void dot_f32_gemm(MatrixView queries, MatrixView rows, float* out, std::size_t ld_out) noexcept {
+  use_single_threaded_blas();
   if (queries.rows == 0 || rows.rows == 0) return;
   // out (nq x nr) = queries (nq x d) * rows^T (d x nr)
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(queries.rows), static_cast<int>(rows.rows),
               static_cast<int>(queries.cols), 1.0f, queries.data, static_cast<int>(queries.stride), rows.data,
               static_cast<int>(rows.stride), 0.0f, out, static_cast<int>(ld_out));
+}
+
+namespace {
+CBLAS_TRANSPOSE cblas(Transpose t) { return t == Transpose::kYes ? CblasTrans : CblasNoTrans; }
+int to_int(std::size_t n) { return static_cast<int>(n); }
+}  // namespace
+
+void gemm_f32(Transpose trans_a, Transpose trans_b, std::size_t m, std::size_t n, std::size_t k, float alpha,
+              const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+              std::size_t ldc) noexcept {
+  use_single_threaded_blas();
+  if (m == 0 || n == 0) return;
+  cblas_sgemm(CblasRowMajor, cblas(trans_a), cblas(trans_b), to_int(m), to_int(n), to_int(k), alpha, a, to_int(lda), b,
+              to_int(ldb), beta, c, to_int(ldc));
+}
+
+void gram_upper_f32(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda, float beta, float* c,
+                    std::size_t ldc) noexcept {
+  use_single_threaded_blas();
+  if (n == 0) return;
+  cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, to_int(n), to_int(k), alpha, a, to_int(lda), beta, c, to_int(ldc));
 }
 
 }  // namespace semspace::kernels
