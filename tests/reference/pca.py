@@ -8,8 +8,12 @@ projected.txt (m x components: new.npy through the fitted model), mean.txt (d), 
 import os
 import sys
 
-import numpy as np
-from sklearn.decomposition import PCA
+# One thread: the reference is small, and OpenMP workers spinning on a shared 2-core machine made KMeans 5x slower.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+from sklearn.decomposition import PCA  # noqa: E402
 
 
 def main():
