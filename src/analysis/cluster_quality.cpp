@@ -32,6 +32,9 @@ Expected<SilhouetteResult> silhouette_score(MatrixView x, std::span<const std::u
     return make_error(ErrorCode::kInvalidArgument,
                       fmt::format("{} labels for {} rows: silhouette needs one label per row", labels.size(), x.rows));
   }
+  if (options.sample_size < 2) {
+    return make_error(ErrorCode::kInvalidArgument, fmt::format("silhouette sample_size must be at least 2, got {}", options.sample_size));
+  }
   if (auto ok = analysis_detail::check_finite(x, "silhouette input"); !ok) return tl::unexpected(ok.error());
   SilhouetteResult result;
   std::vector<std::size_t> rows(x.rows);

@@ -226,8 +226,7 @@ Run lloyd(MatrixView x, Matrix centers, const KMeansOptions& options, double tol
   Run run;
   run.labels.assign(n, std::numeric_limits<std::uint32_t>::max());
   std::vector<float> dist(n);
-  const auto& opts = options;
-  for (int it = 0; it < opts.max_iter; ++it) {
+  for (int it = 0; it < options.max_iter; ++it) {
     const auto norms = squared_norms(centers.view());
     for (int t = 0; t < used; ++t) {
       sums[t].assign(k * d, 0.0);
@@ -293,8 +292,9 @@ Run minibatch(MatrixView x, const KMeansOptions& options) {
   const std::size_t init_size = std::min(n, std::max(3 * batch, 3 * k));
   Matrix best_centers;
   double best_score = std::numeric_limits<double>::infinity();
+  std::uint64_t restart_state = options.seed;
   for (int init = 0; init < options.n_init; ++init) {
-    core::Rng rng(options.seed + static_cast<std::uint64_t>(init));
+    core::Rng rng(core::splitmix64(restart_state));
     std::vector<std::size_t> rows(init_size);
     for (auto& r : rows) r = rng.below(static_cast<std::uint32_t>(n));
     Matrix sample = gather(x, rows);
@@ -415,8 +415,11 @@ Expected<KMeansResult> kmeans(MatrixView x, const KMeansOptions& options) {
       for (std::size_t c = 0; c < x.cols; ++c) variance += (row[c] - mean[c]) * (row[c] - mean[c]);
     }
     const double tol_abs = options.tol * variance / static_cast<double>(x.rows * x.cols);
+    // Each restart's generator comes from a splitmix chain on the seed, not seed + restart: seeds 1 and 2 would
+    // otherwise share all but one of their restarts.
+    std::uint64_t restart_state = options.seed;
     for (int init = 0; init < options.n_init; ++init) {
-      core::Rng rng(options.seed + static_cast<std::uint64_t>(init));
+      core::Rng rng(core::splitmix64(restart_state));
       Matrix centers = kmeans_plus_plus(x, static_cast<std::size_t>(options.k), rng, options.threads);
       Run run = lloyd(x, std::move(centers), options, tol_abs);
       if (init == 0 || run.inertia < best.inertia) {

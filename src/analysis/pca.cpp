@@ -30,6 +30,12 @@ using kernels::Transpose;
 // added into double, which keeps the Gram matrix accurate for millions of rows.
 constexpr std::size_t kBlockRows = 512;
 
+// scikit-learn's rule: more power iterations when the components are a small part of the spectrum.
+int power_iterations_for(std::size_t rows, std::size_t cols, const PcaOptions& options) {
+  if (options.power_iterations >= 0) return options.power_iterations;
+  return static_cast<double>(options.components) < 0.1 * static_cast<double>(std::min(rows, cols)) ? 7 : 4;
+}
+
 std::vector<float> to_float(const std::vector<double>& values) { return {values.begin(), values.end()}; }
 
 // Each component's largest-magnitude entry (first on ties) made positive: eigen and SVD routines return either
@@ -181,8 +187,7 @@ Fit fit_randomized(MatrixView x, std::span<const float> mean, const PcaOptions& 
   const std::size_t d = x.cols, n = x.rows;
   const auto k = static_cast<std::size_t>(options.components);
   const std::size_t l = std::min(k + static_cast<std::size_t>(options.oversamples), std::min(n, d));
-  int iterations = options.power_iterations;
-  if (iterations < 0) iterations = static_cast<double>(k) < 0.1 * static_cast<double>(std::min(n, d)) ? 7 : 4;
+  const int iterations = power_iterations_for(n, d, options);
 
   std::vector<float> omega(d * l);
   fill_gaussian(omega, options.seed);
@@ -237,9 +242,11 @@ Status PcaOptions::validate() const {
 
 PcaSolver choose_pca_solver(std::size_t rows, std::size_t cols, const PcaOptions& options) {
   if (options.solver != PcaSolver::kAuto) return options.solver;
-  const std::size_t sketch = static_cast<std::size_t>(options.components) + static_cast<std::size_t>(options.oversamples);
-  return rows * cols >= kPcaRandomizedMinValues && 4 * sketch <= std::min(rows, cols) ? PcaSolver::kRandomized
-                                                                                      : PcaSolver::kExact;
+  const auto n = static_cast<double>(rows), d = static_cast<double>(cols);
+  const double l = std::min<double>(options.components + options.oversamples, std::min(n, d));
+  const double exact = n * d * d + 10 * d * d * d;
+  const double sketch = kPcaSketchOverhead * (2.0 * power_iterations_for(rows, cols, options) + 2) * 2 * n * d * l;
+  return sketch < exact ? PcaSolver::kRandomized : PcaSolver::kExact;
 }
 
 std::string_view pca_solver_name(PcaSolver solver) noexcept {

@@ -20,7 +20,7 @@
 namespace semspace {
 
 enum class PcaSolver {
-  kAuto,        // kRandomized for large inputs with few components (see choose_pca_solver), else kExact
+  kAuto,        // whichever costs less (see choose_pca_solver)
   kExact,       // covariance eigendecomposition
   kRandomized,  // randomized range finder + small SVD
 };
@@ -36,10 +36,12 @@ struct PcaOptions {
   Status validate() const;
 };
 
-/// Inputs of at least this many values (rows * cols) are large enough for kAuto to sketch, provided the
-/// sketch is at most a quarter of the dimension: below that the exact Gram product is cheap (10^7 floats, e.g.
-/// 20,000 x 500, take about 0.1 s), and a wide sketch saves little over it.
-inline constexpr std::size_t kPcaRandomizedMinValues = 10'000'000;
+/// kAuto's cost model, in multiply-adds. Exact: the Gram product (rows * cols^2) plus the eigendecomposition
+/// (about 10 * cols^3). Randomized: (2q + 2) passes of 2 * rows * cols * l, times kPcaSketchOverhead for what
+/// skinny products, QR and the centred copies lose against one large syrk (measured: at 100,000 x 128 the sketch
+/// took twice as long as the exact fit; at 20,000 x 768 about as long). So the exact solver serves every common
+/// embedding size, and the sketch takes over for dimensions in the thousands.
+inline constexpr double kPcaSketchOverhead = 3.0;
 
 /// The solver kAuto picks for an input of rows x cols reduced to `components`.
 PcaSolver choose_pca_solver(std::size_t rows, std::size_t cols, const PcaOptions& options);

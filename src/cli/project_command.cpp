@@ -129,7 +129,7 @@ void register_project(CLI::App& app, int& exit_code) {
                   ->capture_default_str();
   auto* solver = cmd->add_option("--solver", f->solver,
                                  "PCA solver: exact (covariance eigendecomposition), randomized (sketch), or auto "
-                                 "(randomized for >= 10^7 values when the sketch is at most a quarter of the dimension)")
+                                 "(whichever is cheaper: randomized for dimensions in the thousands)")
                      ->check(CLI::IsMember({"auto", "exact", "randomized"}))
                      ->capture_default_str();
   cmd->add_option("--seed", f->seed, "Seed of the randomized solver's sketch")->capture_default_str();

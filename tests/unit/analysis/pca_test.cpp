@@ -104,11 +104,12 @@ TEST(Pca, RandomizedMatchesExactOnLowRankPlusNoise) {
   EXPECT_NEAR(sketch->total_variance(), exact->total_variance(), 1e-6 * exact->total_variance());
 }
 
-TEST(Pca, AutoSketchesLargeInputsWithFewComponents) {
+TEST(Pca, AutoSketchesOnlyWhenCheaper) {
   EXPECT_EQ(choose_pca_solver(1000, 100, {.components = 2}), PcaSolver::kExact);
-  EXPECT_EQ(choose_pca_solver(100'000, 300, {.components = 2}), PcaSolver::kRandomized);
-  EXPECT_EQ(choose_pca_solver(100'000, 300, {.components = 100}), PcaSolver::kExact);  // sketch too wide
-  EXPECT_EQ(choose_pca_solver(100'000, 300, {.components = 2, .solver = PcaSolver::kExact}), PcaSolver::kExact);
+  EXPECT_EQ(choose_pca_solver(100'000, 768, {.components = 2}), PcaSolver::kExact);   // the Gram product is cheap
+  EXPECT_EQ(choose_pca_solver(20'000, 4096, {.components = 2}), PcaSolver::kRandomized);  // d^3 dominates
+  EXPECT_EQ(choose_pca_solver(20'000, 4096, {.components = 1500}), PcaSolver::kExact);    // sketch too wide
+  EXPECT_EQ(choose_pca_solver(20'000, 4096, {.components = 2, .solver = PcaSolver::kExact}), PcaSolver::kExact);
   EXPECT_EQ(choose_pca_solver(10, 3, {.components = 2, .solver = PcaSolver::kRandomized}), PcaSolver::kRandomized);
 }
 
