@@ -29,8 +29,8 @@ struct SilhouetteResult {
 /// Mean silhouette coefficient under Euclidean distance (Rousseeuw 1987): per row (b - a) / max(a, b), where a
 /// is the mean distance to the other rows of its cluster and b the smallest mean distance to another cluster's
 /// rows; 0 for a row alone in its cluster. kInvalidArgument when labels.size() != x.rows, sample_size < 2, a value
-/// is not finite,
-/// or the rows used do not fall into between 2 and rows - 1 distinct clusters (the score is undefined).
+/// is not finite, or the rows used do not fall into between 2 and rows - 1 distinct clusters (the score is
+/// undefined).
 Expected<SilhouetteResult> silhouette_score(MatrixView x, std::span<const std::uint32_t> labels,
                                             const SilhouetteOptions& options = {});
 
