@@ -44,5 +44,7 @@ void register_tokenize(CLI::App& app, int& exit_code);
 void register_collection(CLI::App& app, int& exit_code);
 void register_index(CLI::App& app, int& exit_code);  // build, search
 void register_model(CLI::App& app, int& exit_code);  // pull
+void register_project(CLI::App& app, int& exit_code);
+void register_cluster(CLI::App& app, int& exit_code);
 
 }  // namespace semspace::cli

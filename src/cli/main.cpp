@@ -8,7 +8,7 @@
 
 int main(int argc, char** argv) {
   using namespace semspace::cli;
-  CLI::App app{"semspace: train, query, evaluate and search embeddings"};
+  CLI::App app{"semspace: train, query, evaluate, search and analyse embeddings"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "semspace 0.1.0");
   int exit_code = kExitOk;
@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   register_collection(app, exit_code);
   register_index(app, exit_code);
   register_model(app, exit_code);
+  register_project(app, exit_code);
+  register_cluster(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -596,6 +596,25 @@ Expected<std::optional<Point>> CollectionStore::get(const std::string& name, con
   return std::optional<Point>(std::move(p));
 }
 
+Status CollectionStore::for_each_point(const std::string& name, const std::function<Status(const Point&)>& visit) {
+  auto row = impl_->lookup(name);
+  if (!row) return tl::unexpected(row.error());
+  auto stmt = impl_->prepare("SELECT id, vector, metadata FROM point WHERE cid = ? ORDER BY key");
+  if (!stmt) return tl::unexpected(stmt.error());
+  sqlite3_bind_int64(stmt->get(), 1, row->cid);
+  Point p;
+  int rc;
+  while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) {
+    p.id = column_id(stmt->get(), 0);
+    p.vector.resize(static_cast<std::size_t>(sqlite3_column_bytes(stmt->get(), 1)) / sizeof(float));
+    if (!p.vector.empty()) std::memcpy(p.vector.data(), sqlite3_column_blob(stmt->get(), 1), p.vector.size() * sizeof(float));
+    p.metadata_json = column_text(stmt->get(), 2);
+    if (auto ok = visit(p); !ok) return ok;
+  }
+  if (rc != SQLITE_DONE) return impl_->fail("cannot read points");
+  return {};
+}
+
 Expected<std::size_t> CollectionStore::remove(const std::string& name, std::span<const PointId> ids) {
   auto row = impl_->lookup(name);
   if (!row) return tl::unexpected(row.error());

@@ -81,6 +81,9 @@ class CollectionStore {
   /// Removes the ids that exist; returns how many did. One transaction per call unless inside begin()/commit().
   Expected<std::size_t> remove(const std::string& name, std::span<const PointId> ids);
   Expected<std::uint64_t> count(const std::string& name);
+  /// Calls visit(point) for every point of the collection, oldest first (the order they were first stored),
+  /// one row in memory at a time; stops at and returns the first error visit returns.
+  Status for_each_point(const std::string& name, const std::function<Status(const Point&)>& visit);
 
   /// Groups the upserts and removes until commit() into one transaction: all of them or none. Points refused
   /// by validation are refused before anything is written, and the transaction goes on; a write that fails in

@@ -1,6 +1,6 @@
 // Many queries against many rows as one matrix product: OpenBLAS sgemm reaches close to peak FLOPs through
-// cache blocking that a per-pair kernel cannot. Its own thread pool is switched off: FlatIndex and the
-// transformer encoder split work across threads themselves, and two pools on the same cores would
+// cache blocking that a per-pair kernel cannot. Its own thread pool is switched off: FlatIndex, the transformer
+// encoder, PCA and k-means split work across threads themselves, and two pools on the same cores would
 // oversubscribe them.
 #include <cblas.h>
 
@@ -10,16 +10,14 @@
 #include "core/kernels/gemm.hpp"
 
 namespace semspace::kernels {
-namespace {
-void single_threaded_blas() {
-  static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
+
+void use_single_threaded_blas() noexcept {
+  static std::once_flag single_threaded;
+  std::call_once(single_threaded, [] { openblas_set_num_threads(1); });
 }
-int as_int(std::size_t v) { return static_cast<int>(v); }
-}  // namespace
 
 void dot_f32_gemm(MatrixView queries, MatrixView rows, float* out, std::size_t ld_out) noexcept {
-  single_threaded_blas();
+  use_single_threaded_blas();
   if (queries.rows == 0 || rows.rows == 0) return;
   // out (nq x nr) = queries (nq x d) * rows^T (d x nr)
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(queries.rows), static_cast<int>(rows.rows),
@@ -27,20 +25,25 @@ void dot_f32_gemm(MatrixView queries, MatrixView rows, float* out, std::size_t l
               static_cast<int>(rows.stride), 0.0f, out, static_cast<int>(ld_out));
 }
 
-void gemm_f32_nt(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
-                 const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) noexcept {
-  single_threaded_blas();
+namespace {
+CBLAS_TRANSPOSE cblas(Transpose t) { return t == Transpose::kYes ? CblasTrans : CblasNoTrans; }
+int to_int(std::size_t n) { return static_cast<int>(n); }
+}  // namespace
+
+void gemm_f32(Transpose trans_a, Transpose trans_b, std::size_t m, std::size_t n, std::size_t k, float alpha,
+              const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+              std::size_t ldc) noexcept {
+  use_single_threaded_blas();
   if (m == 0 || n == 0) return;
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, as_int(m), as_int(n), as_int(k), alpha, a, as_int(lda), b,
-              as_int(ldb), beta, c, as_int(ldc));
+  cblas_sgemm(CblasRowMajor, cblas(trans_a), cblas(trans_b), to_int(m), to_int(n), to_int(k), alpha, a, to_int(lda), b,
+              to_int(ldb), beta, c, to_int(ldc));
 }
 
-void gemm_f32_nn(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
-                 const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) noexcept {
-  single_threaded_blas();
-  if (m == 0 || n == 0) return;
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_int(m), as_int(n), as_int(k), alpha, a, as_int(lda), b,
-              as_int(ldb), beta, c, as_int(ldc));
+void gram_upper_f32(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda, float beta, float* c,
+                    std::size_t ldc) noexcept {
+  use_single_threaded_blas();
+  if (n == 0) return;
+  cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, to_int(n), to_int(k), alpha, a, to_int(lda), beta, c, to_int(ldc));
 }
 
 }  // namespace semspace::kernels

@@ -1,16 +1,29 @@
-// General f32 matrix products on OpenBLAS, single-threaded: callers split work across their own threads (see
-// gemm.cpp for why OpenBLAS's pool is off). Row-major; leading dimensions are row strides in floats.
+// General single-precision matrix products (OpenBLAS sgemm / ssyrk), for code that needs more than the
+// queries-times-rows product of distance.hpp: PCA's Gram matrix and sketches, k-means' point-centre dots.
+// Like dot_f32_gemm these run on the calling thread only: callers split the work across their own threads,
+// and a second pool inside BLAS would oversubscribe the cores.
 #pragma once
 
 #include <cstddef>
 
 namespace semspace::kernels {
 
-/// C (m x n) = alpha * A (m x k) * B^T + beta * C, where B is stored n x k (a linear layer's weight).
-void gemm_f32_nt(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
-                 const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) noexcept;
-/// C (m x n) = alpha * A (m x k) * B (k x n) + beta * C.
-void gemm_f32_nn(std::size_t m, std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda,
-                 const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) noexcept;
+enum class Transpose { kNo, kYes };
+
+/// Row-major C (m x n, leading dimension ldc) = alpha * op(A) * op(B) + beta * C, where op(A) is m x k and op(B)
+/// is k x n. A is m x k (lda >= k) when not transposed, k x m (lda >= m) when transposed; likewise B.
+/// Sizes of zero are allowed and do nothing (beyond scaling C by beta when k == 0).
+void gemm_f32(Transpose trans_a, Transpose trans_b, std::size_t m, std::size_t n, std::size_t k, float alpha,
+              const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
+              std::size_t ldc) noexcept;
+
+/// Row-major Gram matrix: the upper triangle (col >= row) of C (n x n, ldc) = alpha * A^T A + beta * C, A being
+/// k x n (lda >= n). The strictly lower triangle of C is left untouched. Half the work of the full product.
+void gram_upper_f32(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda, float beta, float* c,
+                    std::size_t ldc) noexcept;
+
+/// Pins BLAS (and the LAPACK built on it) to the calling thread. Every wrapper here calls it; code that calls
+/// LAPACK directly calls it first.
+void use_single_threaded_blas() noexcept;
 
 }  // namespace semspace::kernels

@@ -15,6 +15,9 @@
 namespace semspace {
 namespace {
 
+constexpr auto kNo = kernels::Transpose::kNo;
+constexpr auto kYes = kernels::Transpose::kYes;
+
 tl::unexpected<Error> invalid(std::string message) {
   return make_error(ErrorCode::kInvalidArgument, std::move(message));
 }
@@ -256,9 +259,9 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
         constexpr std::size_t kBlock = 128;
         for (std::size_t r = row_begin; r < row_end; r += kBlock) {
           const std::size_t rows = std::min(kBlock, row_end - r);
-          kernels::gemm_f32_nt(rows, col_end - col_begin, in_cols, 1.0f, in + r * in_cols, in_cols,
-                               weight.data() + col_begin * in_cols, in_cols, 0.0f, out + r * out_cols + col_begin,
-                               out_cols);
+          kernels::gemm_f32(kNo, kYes, rows, col_end - col_begin, in_cols, 1.0f, in + r * in_cols, in_cols,
+                            weight.data() + col_begin * in_cols, in_cols, 0.0f, out + r * out_cols + col_begin,
+                            out_cols);
           for (std::size_t i = r; i < r + rows; ++i) {
             float* row = out + i * out_cols;
             for (std::size_t j = col_begin; j < col_end; ++j) row[j] += bias[j];
@@ -306,10 +309,11 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
           const std::size_t length = batch[order[k]].ids.size();
           const std::size_t r0 = seq_start[k] - chunk.token_begin;
           const float* q = qkv.row(r0).data() + head * head_dim;
-          kernels::gemm_f32_nt(length, length, head_dim, scale, q, qkv_cols, q + hidden, qkv_cols, 0.0f, s, length);
+          kernels::gemm_f32(kNo, kYes, length, length, head_dim, scale, q, qkv_cols, q + hidden, qkv_cols, 0.0f, s,
+                            length);
           for (std::size_t i = 0; i < length; ++i) kernels::softmax_f32(s + i * length, length);
-          kernels::gemm_f32_nn(length, head_dim, length, 1.0f, s, length, q + 2 * hidden, qkv_cols, 0.0f,
-                               context.row(r0).data() + head * head_dim, hidden);
+          kernels::gemm_f32(kNo, kNo, length, head_dim, length, 1.0f, s, length, q + 2 * hidden, qkv_cols, 0.0f,
+                            context.row(r0).data() + head * head_dim, hidden);
         }
         sync.arrive_and_wait();
 

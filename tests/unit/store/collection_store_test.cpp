@@ -116,6 +116,36 @@ TEST(CollectionStore, IdsKeepTheirKindAndTheLastWriteWins) {
   EXPECT_TRUE(std::holds_alternative<std::string>(hits->at(0).id) || std::holds_alternative<std::string>(hits->at(1).id));
 }
 
+// Analysis reads whole collections: every live point once, in first-stored order (an update keeps its place),
+// and a visitor's error stops the scan.
+TEST(CollectionStore, ForEachPointVisitsLivePointsInFirstStoredOrder) {
+  ScratchDir dir("scan");
+  auto store = open_or_die(dir / "c.db");
+  ASSERT_TRUE(store.create(testing::info_of("c", 2)));
+  ASSERT_TRUE(store.upsert("c", std::vector<Point>{{std::string("a"), {1, 0}, "{}"}, {std::int64_t{2}, {0, 1}, "{}"},
+                                                   {std::string("c"), {1, 1}, R"({"k":1})"}}));
+  ASSERT_TRUE(store.upsert("c", std::vector<Point>{{std::string("a"), {5, 5}, "{}"}, {std::string("d"), {2, 2}, "{}"}}));
+  ASSERT_TRUE(store.remove("c", std::vector<PointId>{std::int64_t{2}}));
+  std::vector<std::string> ids;
+  std::vector<std::vector<float>> vectors;
+  ASSERT_TRUE(store.for_each_point("c", [&](const Point& p) -> Status {
+    ids.push_back(id_to_json(p.id));
+    vectors.push_back(p.vector);
+    return {};
+  }));
+  EXPECT_EQ(ids, (std::vector<std::string>{"\"a\"", "\"c\"", "\"d\""}));
+  EXPECT_EQ(vectors[0], (std::vector<float>{5, 5}));
+  int visited = 0;
+  auto stopped = store.for_each_point("c", [&](const Point&) -> Status {
+    ++visited;
+    return make_error(ErrorCode::kInvalidArgument, "stop");
+  });
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().message, "stop");
+  EXPECT_EQ(visited, 1);
+  EXPECT_FALSE(store.for_each_point("absent", [](const Point&) -> Status { return {}; }));
+}
+
 TEST(CollectionStore, ABadPointStoresNothingOfItsBatch) {
   ScratchDir dir("bad");
   auto store = open_or_die(dir / "c.db");
