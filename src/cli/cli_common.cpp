@@ -3,7 +3,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include <fmt/format.h>
+
 #include "core/threads.hpp"
+#include "io/text_model_files.hpp"
 #include "io/vector_formats.hpp"
 #include "store/collection_store.hpp"
 
@@ -14,19 +17,20 @@ int report(const Error& error) {
   return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitError;
 }
 
-std::filesystem::path resolve_model_path(const std::string& spec) {
-  if (spec == "default") return store::semspace_home() / "models" / "default.sem";
-  return spec;
-}
+std::filesystem::path models_root() { return store::semspace_home() / "models"; }
 
 Expected<WordVectors> load_model(const std::string& spec) {
-  auto path = resolve_model_path(spec);
-  if (spec == "default" && !std::filesystem::exists(path)) {
-    return make_error(ErrorCode::kNotFound,
-                      "the default model is not built yet (" + path.string() + "); run `make demo` once to train it");
+  auto location = io::resolve_model(spec, models_root());
+  if (!location) return tl::unexpected(location.error());
+  if (location->kind != TextModelKind::kWordVectors) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      fmt::format("{} is a transformer model ({}); this command needs word vectors", spec,
+                                  location->path.string()));
   }
-  return io::read_word_vectors(path);
+  return io::read_word_vectors(location->path);
 }
+
+Expected<TextModel> load_text_model(const std::string& spec) { return io::load_text_model(spec, models_root()); }
 
 void print_json(const nlohmann::json& value) { std::cout << value.dump() << '\n'; }
 

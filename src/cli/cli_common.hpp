@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "semspace/status.hpp"
+#include "encoders/text_model.hpp"
 #include "semspace/word_vectors.hpp"
 
 namespace CLI {
@@ -23,10 +24,17 @@ inline constexpr int kExitUsage = 2;
 /// Prints "semspace: error: <message>" on stderr and returns the exit code for the error.
 int report(const Error& error);
 
-/// "default" -> $SEMSPACE_HOME/models/default.sem; anything else is a path to a model file in any supported
-/// format (native .sem, word2vec text/binary, GloVe, fastText .vec/.bin).
-std::filesystem::path resolve_model_path(const std::string& spec);
+/// $SEMSPACE_HOME/models: the default model and pulled hub models live here.
+std::filesystem::path models_root();
+
+/// A word-vector model by name: "default" ($SEMSPACE_HOME/models/default.sem) or a model file in any supported
+/// format (native .sem, word2vec text/binary, GloVe, fastText .vec/.bin). A transformer named here is refused
+/// with a message saying the command needs word vectors.
 Expected<WordVectors> load_model(const std::string& spec);
+
+/// Any text model by name (io::resolve_model): "default", a word-vector file, a transformer folder or a pulled
+/// ORG/NAME.
+Expected<TextModel> load_text_model(const std::string& spec);
 
 /// Prints one JSON object on stdout, followed by a newline.
 void print_json(const nlohmann::json& value);
@@ -43,7 +51,7 @@ void register_convert(CLI::App& app, int& exit_code);
 void register_tokenize(CLI::App& app, int& exit_code);
 void register_collection(CLI::App& app, int& exit_code);
 void register_index(CLI::App& app, int& exit_code);  // build, search
-void register_model(CLI::App& app, int& exit_code);  // pull
+void register_model(CLI::App& app, int& exit_code);  // pull, info
 void register_project(CLI::App& app, int& exit_code);
 void register_cluster(CLI::App& app, int& exit_code);
 

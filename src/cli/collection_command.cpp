@@ -72,12 +72,12 @@ std::string display_id(const store::PointId& id) {
 }
 
 // The collection's model, refused when it is not the one the collection was made with.
-Expected<WordVectors> collection_model(const store::CollectionInfo& info) {
+Expected<TextModel> collection_model(const store::CollectionInfo& info) {
   if (info.model.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
                       fmt::format("collection '{}' has no model: give vectors, or create it with --model", info.name));
   }
-  auto model = load_model(info.model);
+  auto model = load_text_model(info.model);
   if (!model) return model;
   if (auto ok = store::check_encoder(info, *model); !ok) return tl::unexpected(ok.error());
   return model;
@@ -96,8 +96,11 @@ void register_create(CLI::App& group, int& exit_code) {
   cmd->add_option("--dim", f->dim, "Vector dimension (taken from --model when omitted; must agree with it)");
   cmd->add_option("--metric", f->metric, "cosine, l2 or dot")->check(CLI::IsMember({"cosine", "l2", "dot"}))
       ->capture_default_str();
-  cmd->add_option("--model", f->model, "Model that encodes text for this collection ('default' or a path)");
-  cmd->add_option("--pooling", f->pooling, "How text becomes a vector: sif or mean")
+  cmd->add_option("--model", f->model,
+                  "Model that encodes text for this collection: 'default', a word-vector file, a transformer folder "
+                  "or a pulled ORG/NAME");
+  cmd->add_option("--pooling", f->pooling, "How word vectors become a text vector: sif or mean (transformers pool "
+                                           "as their folder says)")
       ->check(CLI::IsMember({"sif", "mean"}))
       ->capture_default_str();
   cmd->add_option("--sif-a", f->sif_a, "SIF weight parameter a: weight = a / (a + p(word))")
@@ -111,16 +114,20 @@ void register_create(CLI::App& group, int& exit_code) {
                                .encoder = TextEncoding{.sif = f->pooling == "sif", .sif_a = f->sif_a}.to_json(),
                                .count = 0};
     if (!f->model.empty()) {
-      auto model = load_model(f->model);
+      auto model = load_text_model(f->model);
       if (!model) return void(exit_code = report(model.error()));
-      if (info.dim != 0 && info.dim != model->dim()) {
+      if (info.dim != 0 && info.dim != static_cast<int>(model->dim())) {
         return void(exit_code = report(Error{ErrorCode::kInvalidArgument,
                                              fmt::format("--dim {} does not match model {} of dimension {}", info.dim,
                                                          f->model, model->dim())}));
       }
-      info.dim = model->dim();
+      info.dim = static_cast<int>(model->dim());
       info.fingerprint = model->fingerprint();
-      if (f->model != "default") info.model = std::filesystem::absolute(f->model).string();
+      info.encoder = store::encoder_settings(*model, TextEncoding{.sif = f->pooling == "sif", .sif_a = f->sif_a});
+      // A path is kept absolute so later commands find it from anywhere; "default" and ORG/NAME stay names.
+      if (std::error_code ec; std::filesystem::exists(f->model, ec)) {
+        info.model = std::filesystem::absolute(f->model).lexically_normal().string();
+      }
     } else if (info.dim == 0) {
       return void(exit_code = report(Error{ErrorCode::kInvalidArgument, "give --dim, or --model to take it from"}));
     }
@@ -137,6 +144,7 @@ void register_create(CLI::App& group, int& exit_code) {
 void register_upsert(CLI::App& group, int& exit_code) {
   struct Flags {
     std::string name, input, db;
+    int threads = default_threads();
     bool json = false;
   };
   auto f = std::make_shared<Flags>();
@@ -147,6 +155,8 @@ void register_upsert(CLI::App& group, int& exit_code) {
       "nothing of the file.");
   cmd->add_option("NAME", f->name, "Collection name")->required();
   cmd->add_option("--input", f->input, "JSONL file (or gzip; - for stdin)")->required();
+  cmd->add_option("--threads", f->threads, "Threads for encoding texts with a transformer model")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--db", f->db, kDbHelp);
   cmd->add_flag("--json", f->json, "Print one JSON object");
   cmd->callback([f, &exit_code] {
@@ -156,7 +166,7 @@ void register_upsert(CLI::App& group, int& exit_code) {
     if (!info) return void(exit_code = report_data(info.error()));
     auto reader = LineReader::open(f->input);
     if (!reader) return void(exit_code = report_data(reader.error()));
-    std::optional<WordVectors> model;
+    std::optional<TextModel> model;
     std::vector<store::Point> points;
     std::vector<std::size_t> text_rows;
     std::vector<std::string> texts;
@@ -171,7 +181,7 @@ void register_upsert(CLI::App& group, int& exit_code) {
     };
     auto flush = [&]() -> Status {
       if (!texts.empty()) {
-        auto vectors = store::encode_documents(*db, f->name, *model, texts);
+        auto vectors = store::encode_documents(*db, f->name, *model, texts, {.threads = f->threads});
         if (!vectors) return tl::unexpected(vectors.error());
         for (std::size_t i = 0; i < text_rows.size(); ++i) {
           points[text_rows[i]].vector.assign(vectors->row(i).begin(), vectors->row(i).end());

@@ -9,6 +9,7 @@
 #include "cli/cli_common.hpp"
 #include "core/progress.hpp"
 #include "io/hub_client.hpp"
+#include "io/text_model_files.hpp"
 #include "store/collection_store.hpp"
 
 namespace semspace::cli {
@@ -99,12 +100,88 @@ void register_pull(CLI::App& group, int& exit_code) {
   });
 }
 
+const char* pooling_name(TokenPooling mode) {
+  switch (mode) {
+    case TokenPooling::kMean: return "mean";
+    case TokenPooling::kCls: return "cls";
+    case TokenPooling::kMax: return "max";
+  }
+  return "?";
+}
+
+const char* activation_name(Activation activation) {
+  switch (activation) {
+    case Activation::kGelu: return "gelu";
+    case Activation::kGeluTanh: return "gelu_tanh";
+    case Activation::kRelu: return "relu";
+  }
+  return "?";
+}
+
+// What a model is, for `model info`: the fields both kinds share, then the kind's own.
+nlohmann::ordered_json describe(const TextModel& model, const io::ModelLocation& location) {
+  nlohmann::ordered_json out = {{"path", std::filesystem::absolute(location.path).lexically_normal().string()},
+                        {"kind", model.kind_name()},
+                        {"dim", model.dim()},
+                        {"fingerprint", model.fingerprint()}};
+  if (const TransformerTextModel* t = model.transformer()) {
+    const BertConfig& c = t->encoder.config();
+    out["architecture"] = t->architecture;
+    out["max_length"] = t->max_length;
+    out["pooling"] = pooling_name(t->encoder.pooling().mode);
+    out["normalize"] = t->encoder.pooling().normalize;
+    out["layers"] = c.num_layers;
+    out["heads"] = c.num_heads;
+    out["intermediate_size"] = c.intermediate_size;
+    out["activation"] = activation_name(c.activation);
+    out["vocab_size"] = t->tokenizer.vocab_size();
+    out["lowercase"] = t->tokenizer.options().lowercase;
+  } else {
+    const WordVectors& v = *model.word_vectors();
+    out["architecture"] = v.has_subwords() ? "word vectors with subword n-grams" : "word vectors";
+    out["max_length"] = nullptr;  // texts of any length are pooled
+    out["pooling"] = "sif";       // the default; embed and collections take --pooling
+    out["normalize"] = false;
+    out["words"] = v.size();
+    out["subwords"] = v.has_subwords() ? nlohmann::ordered_json{{"minn", v.subwords().minn},
+                                                        {"maxn", v.subwords().maxn},
+                                                        {"buckets", v.subwords().buckets}}
+                                       : nlohmann::ordered_json(nullptr);
+  }
+  return out;
+}
+
+void register_info(CLI::App& group, int& exit_code) {
+  struct Flags {
+    std::string model;
+    bool json = false;
+  };
+  auto f = std::make_shared<Flags>();
+  auto* cmd = group.add_subcommand("info", "What a model is: kind, architecture, dimension, max length, pooling, "
+                                           "fingerprint");
+  cmd->add_option("MODEL", f->model, "'default', a word-vector file, a transformer folder or a pulled ORG/NAME")
+      ->required();
+  cmd->add_flag("--json", f->json, "Print one JSON object");
+  cmd->callback([f, &exit_code] {
+    auto location = io::resolve_model(f->model, models_root());
+    if (!location) return void(exit_code = report(location.error()));
+    auto model = load_text_model(location->path.string());
+    if (!model) return void(exit_code = report(model.error()));
+    const nlohmann::ordered_json info = describe(*model, *location);
+    if (f->json) return fmt::print("{}\n", info.dump());
+    for (const auto& [key, value] : info.items()) {
+      fmt::print("{:<18} {}\n", key + ":", value.is_string() ? value.get<std::string>() : value.dump());
+    }
+  });
+}
+
 }  // namespace
 
 void register_model(CLI::App& app, int& exit_code) {
-  auto* group = app.add_subcommand("model", "Models from the Hugging Face hub: pull");
+  auto* group = app.add_subcommand("model", "Models: pull from the Hugging Face hub, describe");
   group->require_subcommand(1);
   register_pull(*group, exit_code);
+  register_info(*group, exit_code);
 }
 
 }  // namespace semspace::cli

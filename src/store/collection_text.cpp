@@ -1,6 +1,7 @@
 #include "store/collection_text.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "encoders/text_encoding.hpp"
 
@@ -15,10 +16,11 @@ struct Encoder {
   std::vector<float> component;
 };
 
-Expected<Encoder> collection_encoder(CollectionStore& store, const std::string& name, const WordVectors& model) {
+Expected<Encoder> collection_encoder(CollectionStore& store, const std::string& name, const TextModel& model) {
   auto info = store.info(name);
   if (!info) return tl::unexpected(info.error());
   if (auto ok = check_encoder(*info, model); !ok) return tl::unexpected(ok.error());
+  if (model.kind() == TextModelKind::kTransformer) return Encoder{};  // the folder fixes the pooling
   auto encoding = TextEncoding::from_json(info->encoder);
   if (!encoding) return tl::unexpected(encoding.error());
   auto stored = store.get_array(name, kSifComponentKey);
@@ -28,7 +30,7 @@ Expected<Encoder> collection_encoder(CollectionStore& store, const std::string& 
 
 }  // namespace
 
-Status check_encoder(const CollectionInfo& info, const WordVectors& model) {
+Status check_encoder(const CollectionInfo& info, const TextModel& model) {
   if (info.model.empty() && info.fingerprint.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
                       fmt::format("collection '{}' has no model: give vectors, or create it with --model", info.name));
@@ -43,28 +45,42 @@ Status check_encoder(const CollectionInfo& info, const WordVectors& model) {
   return {};
 }
 
-Expected<Matrix> encode_documents(CollectionStore& store, const std::string& name, const WordVectors& model,
-                                  std::span<const std::string> texts) {
+Expected<Matrix> encode_documents(CollectionStore& store, const std::string& name, const TextModel& model,
+                                  std::span<const std::string> texts, const TextEncodeOptions& options) {
   auto encoder = collection_encoder(store, name, model);
   if (!encoder) return tl::unexpected(encoder.error());
   const bool had_component = !encoder->component.empty();
-  Matrix vectors = encode_texts(model, texts, encoder->encoding, encoder->component);
+  auto vectors = model.encode(texts, encoder->encoding, encoder->component, options);
+  if (!vectors) return tl::unexpected(vectors.error());
   if (!had_component && !encoder->component.empty()) {
     if (auto ok = store.put_array(name, kSifComponentKey, encoder->component); !ok) return tl::unexpected(ok.error());
   }
   return vectors;
 }
 
-Expected<std::vector<float>> encode_query(CollectionStore& store, const std::string& name, const WordVectors& model,
-                                          std::string_view text) {
+Expected<std::vector<float>> encode_query(CollectionStore& store, const std::string& name, const TextModel& model,
+                                          std::string_view text, const TextEncodeOptions& options) {
   auto encoder = collection_encoder(store, name, model);
   if (!encoder) return tl::unexpected(encoder.error());
   std::vector<std::string> texts{std::string(text)};
-  Matrix encoded = encode_texts(model, texts, encoder->encoding, encoder->component);
-  return std::vector<float>(encoded.row(0).begin(), encoded.row(0).end());
+  auto encoded = model.encode(texts, encoder->encoding, encoder->component, options);
+  if (!encoded) return tl::unexpected(encoded.error());
+  return std::vector<float>(encoded->row(0).begin(), encoded->row(0).end());
 }
 
-Expected<std::vector<SearchHit>> search_text(CollectionStore& store, const std::string& name, const WordVectors& model,
+std::string encoder_settings(const TextModel& model, const TextEncoding& encoding) {
+  const TransformerTextModel* transformer = model.transformer();
+  if (transformer == nullptr) return encoding.to_json();
+  const BertPooling& pooling = transformer->encoder.pooling();
+  const char* mode = pooling.mode == TokenPooling::kMean ? "mean" : pooling.mode == TokenPooling::kCls ? "cls" : "max";
+  return nlohmann::json{{"kind", "transformer"},
+                        {"pooling", mode},
+                        {"normalize", pooling.normalize},
+                        {"max_length", transformer->max_length}}
+      .dump();
+}
+
+Expected<std::vector<SearchHit>> search_text(CollectionStore& store, const std::string& name, const TextModel& model,
                                              std::string_view text, const SearchOptions& options) {
   auto query = encode_query(store, name, model, text);
   if (!query) return tl::unexpected(query.error());

@@ -1,7 +1,7 @@
-// Text into a collection's space through its encoder: the word-vector model the collection was created with
-// (checked by fingerprint, so vectors of another space are refused) and the pooling recorded with it. For SIF,
-// the common component is fitted on the first batch of texts and kept with the collection, so later documents
-// and queries are projected the same way.
+// Text into a collection's space through its encoder: the model the collection was created with (checked by
+// fingerprint, so vectors of another space are refused): a transformer, or word vectors with the pooling recorded
+// with the collection. For SIF, the common component is fitted on the first batch of texts and kept with the
+// collection, so later documents and queries are projected the same way.
 #pragma once
 
 #include <span>
@@ -11,25 +11,29 @@
 
 #include "semspace/matrix.hpp"
 #include "semspace/status.hpp"
-#include "semspace/word_vectors.hpp"
+#include "encoders/text_model.hpp"
 #include "store/collection_store.hpp"
 
 namespace semspace::store {
 
 /// kInvalidArgument when the collection has no model or `model` is not it (another fingerprint).
-Status check_encoder(const CollectionInfo& info, const WordVectors& model);
+Status check_encoder(const CollectionInfo& info, const TextModel& model);
 
 /// Encodes documents for the collection; stores the SIF component when this is the first batch with text.
 /// Inside begin()/commit() the component is part of the transaction.
-Expected<Matrix> encode_documents(CollectionStore& store, const std::string& name, const WordVectors& model,
-                                  std::span<const std::string> texts);
+Expected<Matrix> encode_documents(CollectionStore& store, const std::string& name, const TextModel& model,
+                                  std::span<const std::string> texts, const TextEncodeOptions& options = {});
 
 /// Encodes a query text the way the collection's documents were encoded.
-Expected<std::vector<float>> encode_query(CollectionStore& store, const std::string& name, const WordVectors& model,
-                                          std::string_view text);
+Expected<std::vector<float>> encode_query(CollectionStore& store, const std::string& name, const TextModel& model,
+                                          std::string_view text, const TextEncodeOptions& options = {});
+
+/// The encoder settings a new collection records for `model`: word vectors' pooling (`encoding`), or a
+/// transformer's pooling, normalisation and max length (informative: the folder decides them).
+std::string encoder_settings(const TextModel& model, const TextEncoding& encoding);
 
 /// search() with a text query.
-Expected<std::vector<SearchHit>> search_text(CollectionStore& store, const std::string& name, const WordVectors& model,
+Expected<std::vector<SearchHit>> search_text(CollectionStore& store, const std::string& name, const TextModel& model,
                                              std::string_view text, const SearchOptions& options = {});
 
 }  // namespace semspace::store

@@ -11,8 +11,8 @@
 namespace semspace::store {
 namespace {
 
-CollectionInfo text_collection(const WordVectors& model) {
-  CollectionInfo info = testing::info_of("t", model.dim());
+CollectionInfo text_collection(const TextModel& model) {
+  CollectionInfo info = testing::info_of("t", static_cast<int>(model.dim()));
   info.model = "m.sem";
   info.fingerprint = model.fingerprint();
   info.encoder = R"({"pooling":"sif","sif_a":0.001})";
@@ -22,7 +22,7 @@ CollectionInfo text_collection(const WordVectors& model) {
 TEST(CollectionText, DocumentsAndQueriesShareTheEncoderAndItsComponent) {
   testing::ScratchDir dir("text");
   auto store = testing::open_or_die(dir / "c.db");
-  auto model = semspace::testing::random_model(40, 12, 3);
+  const TextModel model(semspace::testing::random_model(40, 12, 3));
   ASSERT_TRUE(store.create(text_collection(model)));
   std::vector<std::string> texts = {"w1 w2 w3", "w4 w5", "w6 w7 w8 w9", "w10 w11", "w12 w13 w14"};
   auto vectors = encode_documents(store, "t", model, texts);
@@ -32,7 +32,7 @@ TEST(CollectionText, DocumentsAndQueriesShareTheEncoderAndItsComponent) {
   EXPECT_EQ((*component)->size(), 12u) << "fitted on the first batch and kept";
   std::vector<Point> points;
   for (std::size_t i = 0; i < texts.size(); ++i) {
-    points.push_back(Point{static_cast<std::int64_t>(i), {vectors->row(i).begin(), vectors->row(i).end()}, "{}"});
+    points.push_back(Point{static_cast<std::int64_t>(i), std::vector<float>(vectors->row(i).begin(), vectors->row(i).end()), "{}"});
   }
   ASSERT_TRUE(store.upsert("t", points));
   for (std::size_t i = 0; i < texts.size(); ++i) {
@@ -50,8 +50,8 @@ TEST(CollectionText, DocumentsAndQueriesShareTheEncoderAndItsComponent) {
 TEST(CollectionText, AModelOfAnotherSpaceIsRefused) {
   testing::ScratchDir dir("text-other");
   auto store = testing::open_or_die(dir / "c.db");
-  auto model = semspace::testing::random_model(40, 12, 3);
-  auto other = semspace::testing::random_model(40, 12, 4);
+  const TextModel model(semspace::testing::random_model(40, 12, 3));
+  const TextModel other(semspace::testing::random_model(40, 12, 4));
   ASSERT_TRUE(store.create(text_collection(model)));
   auto refused = search_text(store, "t", other, "w1 w2");
   ASSERT_FALSE(refused);

@@ -1,0 +1,63 @@
+#include "encoders/text_model.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace semspace {
+
+TextModel::TextModel(WordVectors vectors) : word_vectors_(std::make_shared<const WordVectors>(std::move(vectors))) {}
+
+TextModel::TextModel(TransformerTextModel transformer)
+    : transformer_(std::make_shared<const TransformerTextModel>(std::move(transformer))) {}
+
+std::string TextModel::kind_name() const { return word_vectors_ ? "word-vectors" : "transformer"; }
+
+std::size_t TextModel::dim() const noexcept {
+  return word_vectors_ ? word_vectors_->dim() : transformer_->encoder.dim();
+}
+
+std::string TextModel::fingerprint() const {
+  return word_vectors_ ? word_vectors_->fingerprint() : transformer_->fingerprint;
+}
+
+namespace {
+
+Expected<Matrix> encode_transformer(const TransformerTextModel& model, std::span<const std::string> texts,
+                                    const TextEncodeOptions& options) {
+  if (options.batch == 0) return make_error(ErrorCode::kInvalidArgument, "the batch size must be at least 1");
+  const BertRunOptions run{.threads = options.threads};
+  if (auto ok = run.validate(); !ok) return tl::unexpected(ok.error());
+
+  Matrix out(texts.size(), model.encoder.dim());
+  std::vector<std::vector<std::uint32_t>> ids, type_ids;
+  std::vector<TokenSequence> sequences;
+  for (std::size_t begin = 0; begin < texts.size(); begin += options.batch) {
+    const std::size_t end = std::min(texts.size(), begin + options.batch);
+    ids.assign(end - begin, {});
+    type_ids.assign(end - begin, {});
+    sequences.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      const BertEncoding encoding = model.tokenizer.encode(texts[i], model.max_length);
+      ids[i - begin].assign(encoding.ids.begin(), encoding.ids.end());
+      type_ids[i - begin].assign(encoding.type_ids.begin(), encoding.type_ids.end());
+      sequences.push_back({ids[i - begin], type_ids[i - begin]});
+    }
+    auto encoded = model.encoder.encode(sequences, run);
+    if (!encoded) return tl::unexpected(encoded.error());
+    std::memcpy(out.row(begin).data(), encoded->pooled.data(), encoded->pooled.size() * sizeof(float));
+  }
+  return out;
+}
+
+}  // namespace
+
+Expected<Matrix> TextModel::encode(std::span<const std::string> texts, const TextEncoding& encoding,
+                                   std::vector<float>& component, const TextEncodeOptions& options) const {
+  if (transformer_) return encode_transformer(*transformer_, texts, options);
+  return encode_texts(*word_vectors_, texts, encoding, component);
+}
+
+}  // namespace semspace

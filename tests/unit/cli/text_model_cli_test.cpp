@@ -1,0 +1,214 @@
+// Every place a model is named takes a transformer too: `embed`, `model info` and collections, with the model given
+// as a folder or as a pulled ORG/NAME (pulled from the in-process FakeHub). The vectors are checked against
+// tests/reference/sentence_encoder.py: tokenizer, BERT forward pass, mean pooling and Normalize written
+// independently in Python (float64 torch), on the tricky tokenizer strings, truncation included.
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "io/npy.hpp"
+#include "support/fake_hub.hpp"
+#include "support/python_reference.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using semspace::testing::FakeHub;
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+// The reference folder and its expected vectors, made once per test process.
+struct Reference {
+  fs::path dir, folder, texts, expected;
+};
+
+const Reference& reference() {
+  static const Reference ref = [] {
+    Reference r;
+    r.dir = semspace::testing::scratch_dir("sentence_encoder_reference");
+    r.folder = r.dir / "model";
+    r.texts = r.dir / "texts.txt";
+    r.expected = r.dir / "expected.npy";
+    // The tricky tokenizer strings (accents, CJK, emoji, long words, controls), an empty text, and texts far
+    // longer than the folder's max_seq_length of 16 tokens.
+    std::string texts = slurp(fs::path(SEMSPACE_SOURCE_DIR) / "tests" / "data" / "tokenizer" / "tricky.txt");
+    if (!texts.empty() && texts.back() != '\n') texts += '\n';
+    texts += "\nthe quick brown fox jumps over the lazy dog and the quick brown fox jumps over the lazy dog again\n";
+    semspace::testing::write_text(r.texts, texts);
+    auto run = semspace::testing::run_python(semspace::testing::reference_script("sentence_encoder.py"),
+                                             {r.dir.string(), r.texts.string()});
+    if (run.status != 0) ADD_FAILURE() << "sentence_encoder.py failed: " << run.output;
+    return r;
+  }();
+  return ref;
+}
+
+class TextModelCli : public testing::Test {
+ protected:
+  void SetUp() override {
+    tmp_ = semspace::testing::scratch_dir("text_model_cli");
+    ASSERT_TRUE(fs::exists(reference().expected));
+  }
+
+  Outcome run(const std::string& args, const std::string& stdin_path = "/dev/null") {
+    const std::string command = "env -u HF_TOKEN -u HF_TOKEN_PATH HF_HOME='" + (tmp_ / "hf").string() +
+                                "' SEMSPACE_HOME='" + (tmp_ / "home").string() + "' HF_ENDPOINT='" + hub_.url() +
+                                "' " + SEMSPACE_BINARY_DIR + "/semspace " + args + " <'" + stdin_path + "' >'" +
+                                (tmp_ / "out").string() + "' 2>'" + (tmp_ / "err").string() + "'";
+    const int status = std::system(command.c_str());
+    return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : 128, slurp(tmp_ / "out"), slurp(tmp_ / "err")};
+  }
+
+  // Serves the reference folder's files as the hub repo org/model (the empty 2_Normalize folder has no file to
+  // list, as on the real hub).
+  void serve_reference_folder() {
+    for (const auto& entry : fs::recursive_directory_iterator(reference().folder)) {
+      if (!entry.is_regular_file()) continue;
+      const std::string name = fs::relative(entry.path(), reference().folder).generic_string();
+      hub_.files[name] = FakeHub::file(slurp(entry.path()), name == "model.safetensors");
+    }
+  }
+
+  // Each row of `actual` against the reference within 1e-4 relative error.
+  static void expect_reference_vectors(const fs::path& actual_path) {
+    auto actual = semspace::io::read_npy_matrix(actual_path);
+    auto expected = semspace::io::read_npy_matrix(reference().expected);
+    ASSERT_TRUE(actual) << actual.error().message;
+    ASSERT_TRUE(expected) << expected.error().message;
+    ASSERT_EQ(actual->rows(), expected->rows());
+    ASSERT_EQ(actual->cols(), expected->cols());
+    for (std::size_t r = 0; r < actual->rows(); ++r) {
+      double diff = 0, norm = 0;
+      for (std::size_t c = 0; c < actual->cols(); ++c) {
+        const double e = expected->row(r)[c];
+        diff += (actual->row(r)[c] - e) * (actual->row(r)[c] - e);
+        norm += e * e;
+      }
+      EXPECT_LT(std::sqrt(diff / norm), 1e-4) << "row " << r;
+    }
+  }
+
+  fs::path tmp_;
+  FakeHub hub_;
+};
+
+TEST_F(TextModelCli, EmbedWithATransformerFolderMatchesTheReference) {
+  const Outcome r = run("embed --model '" + reference().folder.string() + "' --output '" + (tmp_ / "a.npy").string() +
+                            "' --threads 1",
+                        reference().texts.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  expect_reference_vectors(tmp_ / "a.npy");
+  // Threads and small batches change the schedule, not the vectors.
+  const Outcome threaded = run("embed --model '" + reference().folder.string() + "' --output '" +
+                                   (tmp_ / "b.npy").string() + "' --threads 2 --batch 3",
+                               reference().texts.string());
+  ASSERT_EQ(threaded.code, 0) << threaded.err;
+  expect_reference_vectors(tmp_ / "b.npy");
+}
+
+TEST_F(TextModelCli, APulledModelIsNamedByItsRepoId) {
+  serve_reference_folder();
+  const Outcome pull = run("model pull org/model");
+  ASSERT_EQ(pull.code, 0) << pull.err;
+  const Outcome r = run("embed --model org/model --output '" + (tmp_ / "pulled.npy").string() + "'",
+                        reference().texts.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  expect_reference_vectors(tmp_ / "pulled.npy");
+
+  const Outcome info = run("model info org/model --json");
+  ASSERT_EQ(info.code, 0) << info.err;
+  const auto json = nlohmann::json::parse(info.out, nullptr, false);
+  ASSERT_TRUE(json.is_object()) << info.out;
+  EXPECT_EQ(json["kind"], "transformer");
+  EXPECT_EQ(json["architecture"], "BertModel");
+  EXPECT_EQ(json["dim"], 64);
+  EXPECT_EQ(json["max_length"], 16) << "sentence_bert_config.json's max_seq_length, below the 64 positions";
+  EXPECT_EQ(json["pooling"], "mean");
+  EXPECT_EQ(json["normalize"], true);
+  EXPECT_EQ(json["layers"], 3);
+  // The same bytes give the same fingerprint wherever they live; the missing empty 2_Normalize folder does not
+  // change what the model computes.
+  const Outcome local = run("model info '" + reference().folder.string() + "' --json");
+  ASSERT_EQ(local.code, 0) << local.err;
+  EXPECT_EQ(nlohmann::json::parse(local.out)["fingerprint"], json["fingerprint"]);
+  EXPECT_EQ(json["fingerprint"].get<std::string>().rfind("tf-", 0), 0u);
+}
+
+TEST_F(TextModelCli, ACollectionEncodesDocumentsAndQueriesWithATransformer) {
+  serve_reference_folder();
+  ASSERT_EQ(run("model pull org/model").code, 0);
+  const Outcome created = run("collection create docs --model org/model --json");
+  ASSERT_EQ(created.code, 0) << created.err;
+  const auto info = nlohmann::json::parse(created.out);
+  EXPECT_EQ(info["dim"], 64);
+  EXPECT_EQ(info["model"], "org/model") << "a repo id stays a name, found again under SEMSPACE_HOME";
+  EXPECT_EQ(info["encoder"]["kind"], "transformer");
+
+  const std::vector<std::string> texts = {"the quick brown fox", "café au lait", "中文字符", "tokenization of words",
+                                          "a completely different sentence about the weather"};
+  std::string jsonl;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    jsonl += nlohmann::json{{"id", i}, {"text", texts[i]}, {"metadata", {{"n", i}}}}.dump() + "\n";
+  }
+  semspace::testing::write_text(tmp_ / "docs.jsonl", jsonl);
+  const Outcome upserted = run("collection upsert docs --input '" + (tmp_ / "docs.jsonl").string() + "' --json");
+  ASSERT_EQ(upserted.code, 0) << upserted.err;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const Outcome found = run("collection search docs --text '" + texts[i] + "' -k 1 --json");
+    ASSERT_EQ(found.code, 0) << found.err;
+    const auto results = nlohmann::json::parse(found.out)["results"];
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0]["id"], i) << "a document's own text finds it first";
+    EXPECT_NEAR(results[0]["score"].get<double>(), 1.0, 1e-5);
+  }
+  // Word-vector-only commands refuse a transformer with a usage error that says why.
+  const Outcome refused = run("similarity --model org/model fox dog");
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.err.find("needs word vectors"), std::string::npos) << refused.err;
+}
+
+TEST_F(TextModelCli, ModelNamesThatAreNotModels) {
+  const Outcome unpulled = run("model info org/absent");
+  EXPECT_EQ(unpulled.code, 1);
+  EXPECT_NE(unpulled.err.find("semspace model pull org/absent"), std::string::npos) << unpulled.err;
+  fs::create_directories(tmp_ / "empty_folder");
+  const Outcome folder = run("embed --model '" + (tmp_ / "empty_folder").string() + "'");
+  EXPECT_EQ(folder.code, 1);
+  EXPECT_NE(folder.err.find("without config.json"), std::string::npos) << folder.err;
+  const Outcome nothing = run("model info no-such-model.vec");
+  EXPECT_EQ(nothing.code, 1);
+  EXPECT_NE(nothing.err.find("not found"), std::string::npos) << nothing.err;
+  const Outcome int8 = run("embed --model '" + reference().folder.string() + "' --int8");
+  EXPECT_EQ(int8.code, 2);
+}
+
+TEST_F(TextModelCli, ModelInfoDescribesWordVectors) {
+  semspace::testing::write_text(tmp_ / "tiny.vec", "3 2\nking 0.1 0.2\nqueen 0.2 0.1\ncar -1 0.5\n");
+  const Outcome r = run("model info '" + (tmp_ / "tiny.vec").string() + "' --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["kind"], "word-vectors");
+  EXPECT_EQ(json["dim"], 2);
+  EXPECT_EQ(json["words"], 3);
+  EXPECT_EQ(json["fingerprint"].get<std::string>().rfind("wv-", 0), 0u);
+}
+
+}  // namespace
