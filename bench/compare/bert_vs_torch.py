@@ -64,8 +64,22 @@ def time_torch(model, ids, threads, repeats):
     return statistics.median(times) * 1e3
 
 
+def same_blas_kernels_as_semspace(build):
+    """The semspace CLI restarts itself with OPENBLAS_CORETYPE when OpenBLAS fell back to its slow generic kernels
+    (src/core/kernels/gemm.hpp); bert_bench and torch do not. Restart this script with the kernels `semspace
+    --version` reports, so that both contenders run the ones semspace users get."""
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        return
+    version = subprocess.run([os.path.join(build, "semspace"), "--version"], capture_output=True, text=True).stdout
+    if "OpenBLAS kernels: " not in version:
+        return
+    core = version.split("OpenBLAS kernels: ")[1].split(")")[0]
+    os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, OPENBLAS_CORETYPE=core))
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("--") else os.path.join(ROOT, "build")
+    same_blas_kernels_as_semspace(build)
     repeats = int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 10
     folder = os.path.join(build, "bench_bert")
     if not os.path.exists(os.path.join(folder, "gelu", "model.safetensors")):
@@ -85,8 +99,8 @@ def main():
 
     model = load_torch_model(folder)
     rng = np.random.default_rng(1)
-    # OpenBLAS 0.3.21 does not recognise some virtual CPUs and falls back to its SSE3 "Prescott" kernels, 3x
-    # slower here; OPENBLAS_CORETYPE=SkylakeX (or Haswell) forces the right ones, for both contenders.
+    # OpenBLAS 0.3.21 does not recognise some newer CPUs and falls back to its SSE3 "Prescott" kernels, 3x slower
+    # here; same_blas_kernels_as_semspace has set OPENBLAS_CORETYPE for both contenders then.
     corename = "unknown"
     try:
         blas = ctypes.CDLL("libopenblas.so.0")

@@ -4,6 +4,8 @@
 // oversubscribe them.
 #include <cblas.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 #include "core/kernels/distance.hpp"
@@ -44,6 +46,26 @@ void gram_upper_f32(std::size_t n, std::size_t k, float alpha, const float* a, s
   use_single_threaded_blas();
   if (n == 0) return;
   cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, to_int(n), to_int(k), alpha, a, to_int(lda), beta, c, to_int(ldc));
+}
+
+std::string blas_core_name() {
+  const char* name = openblas_get_corename();
+  return name != nullptr ? name : "";
+}
+
+std::optional<std::string> better_blas_core() {
+  if (const char* forced = std::getenv("OPENBLAS_CORETYPE"); forced != nullptr && *forced != '\0') return std::nullopt;
+  if (blas_core_name() != "Prescott") return std::nullopt;
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  // libgcc's checks include the OS's support for the register state (XCR0), not only CPUID.
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq")) {
+    return "SkylakeX";
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+  return std::nullopt;
 }
 
 }  // namespace semspace::kernels
