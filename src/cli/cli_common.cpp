@@ -32,6 +32,12 @@ Expected<WordVectors> load_model(const std::string& spec) {
 
 Expected<TextModel> load_text_model(const std::string& spec) { return io::load_text_model(spec, models_root()); }
 
+void note_truncation(const TextModel& model, const TextEncodeStats& stats) {
+  if (stats.truncated_texts == 0 || model.transformer() == nullptr) return;
+  std::fprintf(stderr, "semspace: note: %zu of %zu texts were longer than the model's %zu tokens and were truncated\n",
+               stats.truncated_texts, stats.texts, model.transformer()->max_length);
+}
+
 void print_json(const nlohmann::json& value) { std::cout << value.dump() << '\n'; }
 
 int default_threads() { return core::hardware_threads(); }

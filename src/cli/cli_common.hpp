@@ -36,6 +36,9 @@ Expected<WordVectors> load_model(const std::string& spec);
 /// ORG/NAME.
 Expected<TextModel> load_text_model(const std::string& spec);
 
+/// Says once on stderr how many texts were longer than a transformer's max length and were truncated.
+void note_truncation(const TextModel& model, const TextEncodeStats& stats);
+
 /// Prints one JSON object on stdout, followed by a newline.
 void print_json(const nlohmann::json& value);
 

@@ -167,6 +167,7 @@ void register_upsert(CLI::App& group, int& exit_code) {
     auto reader = LineReader::open(f->input);
     if (!reader) return void(exit_code = report_data(reader.error()));
     std::optional<TextModel> model;
+    TextEncodeStats stats;
     std::vector<store::Point> points;
     std::vector<std::size_t> text_rows;
     std::vector<std::string> texts;
@@ -181,7 +182,7 @@ void register_upsert(CLI::App& group, int& exit_code) {
     };
     auto flush = [&]() -> Status {
       if (!texts.empty()) {
-        auto vectors = store::encode_documents(*db, f->name, *model, texts, {.threads = f->threads});
+        auto vectors = store::encode_documents(*db, f->name, *model, texts, {.threads = f->threads, .stats = &stats});
         if (!vectors) return tl::unexpected(vectors.error());
         for (std::size_t i = 0; i < text_rows.size(); ++i) {
           points[text_rows[i]].vector.assign(vectors->row(i).begin(), vectors->row(i).end());
@@ -268,6 +269,7 @@ void register_upsert(CLI::App& group, int& exit_code) {
     if (auto ok = flush(); !ok) return fail(ok.error());
     if (auto ok = db->commit(); !ok) return void(exit_code = report_data(ok.error()));
     progress.finish(fmt::format("{} points", core::human_count(static_cast<double>(total))));
+    if (model) note_truncation(*model, stats);
     // The points are durable now; refreshing the index snapshot here spares the next search the work.
     if (auto ok = db->sync_index(f->name); !ok) {
       std::fprintf(stderr, "semspace: warning: points stored, index not refreshed: %s\n", ok.error().message.c_str());

@@ -78,9 +78,11 @@ void register_embed(CLI::App& app, int& exit_code) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       texts.push_back(std::move(line));
     }
+    TextEncodeStats stats;
     auto vectors = encode_all(*model, texts, TextEncoding{.sif = f->pooling == "sif", .sif_a = f->sif_a},
-                              TextEncodeOptions{.threads = f->threads, .batch = f->batch});
+                              TextEncodeOptions{.threads = f->threads, .batch = f->batch, .stats = &stats});
     if (!vectors) return void(exit_code = report(vectors.error()));
+    note_truncation(*model, stats);
     if (!f->output.empty()) {
       if (auto written = io::write_npy(vectors->view(), f->output); !written) exit_code = report(written.error());
       return;

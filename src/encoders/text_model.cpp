@@ -41,6 +41,7 @@ Expected<Matrix> encode_transformer(const TransformerTextModel& model, std::span
     sequences.clear();
     for (std::size_t i = begin; i < end; ++i) {
       const BertEncoding encoding = model.tokenizer.encode(texts[i], model.max_length);
+      if (options.stats != nullptr && encoding.truncated > 0) ++options.stats->truncated_texts;
       ids[i - begin].assign(encoding.ids.begin(), encoding.ids.end());
       type_ids[i - begin].assign(encoding.type_ids.begin(), encoding.type_ids.end());
       sequences.push_back({ids[i - begin], type_ids[i - begin]});
@@ -56,6 +57,7 @@ Expected<Matrix> encode_transformer(const TransformerTextModel& model, std::span
 
 Expected<Matrix> TextModel::encode(std::span<const std::string> texts, const TextEncoding& encoding,
                                    std::vector<float>& component, const TextEncodeOptions& options) const {
+  if (options.stats != nullptr) options.stats->texts += texts.size();
   if (transformer_) return encode_transformer(*transformer_, texts, options);
   return encode_texts(*word_vectors_, texts, encoding, component);
 }

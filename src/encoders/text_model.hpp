@@ -30,10 +30,18 @@ struct TransformerTextModel {
   std::string architecture;       // config.json's architectures[0] (or model_type) as published
 };
 
+/// What encode() did, for the caller to report (once, not per text).
+struct TextEncodeStats {
+  std::size_t texts = 0;
+  std::size_t truncated_texts = 0;  // longer than the model's max length: their tail was not seen
+};
+
 struct TextEncodeOptions {
   int threads = 1;
   /// Texts per transformer forward pass: bounds memory; within a batch sequences are packed without padding.
   std::size_t batch = 32;
+  /// When set, encode() adds its counts here.
+  TextEncodeStats* stats = nullptr;
 };
 
 class TextModel {
@@ -56,7 +64,7 @@ class TextModel {
   /// One vector per text, in input order. Word vectors pool with `encoding`; for SIF, `component` is the common
   /// direction to remove (fitted on these texts and returned through it when empty and there are >= 2 texts).
   /// A transformer ignores `encoding` and `component` (its folder fixes the pooling); texts longer than
-  /// max_length tokens are truncated, as sentence-transformers does. Empty texts get the vector of "[CLS] [SEP]".
+  /// max_length tokens are truncated, as sentence-transformers does (counted in options.stats). Empty texts get the vector of "[CLS] [SEP]".
   /// kInvalidArgument for bad options.
   Expected<Matrix> encode(std::span<const std::string> texts, const TextEncoding& encoding,
                           std::vector<float>& component, const TextEncodeOptions& options = {}) const;

@@ -350,8 +350,11 @@ std::size_t BertTokenizer::effective_max_length(std::size_t max_length) const no
 BertEncoding BertTokenizer::encode(std::string_view text, std::size_t max_length) const {
   std::vector<std::int32_t> content = tokenize_ids(text);
   const std::size_t limit = effective_max_length(max_length);
-  if (content.size() > limit - 2) content.resize(limit - 2);
   BertEncoding encoding;
+  if (content.size() > limit - 2) {
+    encoding.truncated = content.size() - (limit - 2);
+    content.resize(limit - 2);
+  }
   encoding.ids.reserve(content.size() + 2);
   encoding.ids.push_back(cls_id_);
   encoding.ids.insert(encoding.ids.end(), content.begin(), content.end());
@@ -369,7 +372,9 @@ BertEncoding BertTokenizer::encode_pair(std::string_view first, std::string_view
   // HF tokenizers' LongestFirst (what transformers' fast tokenizers run): when the shorter side fits in half the
   // budget only the longer one is cut, to the rest; otherwise the shorter (the first, on ties) keeps budget / 2 and
   // the other the remaining budget - budget / 2.
+  std::size_t truncated = 0;
   if (a.size() + b.size() > budget) {
+    truncated = a.size() + b.size() - budget;
     const bool first_is_shorter = a.size() <= b.size();
     std::vector<std::int32_t>& shorter = first_is_shorter ? a : b;
     std::vector<std::int32_t>& longer = first_is_shorter ? b : a;
@@ -377,6 +382,7 @@ BertEncoding BertTokenizer::encode_pair(std::string_view first, std::string_view
     longer.resize(budget - shorter.size());
   }
   BertEncoding encoding;
+  encoding.truncated = truncated;
   encoding.ids.push_back(cls_id_);
   encoding.ids.insert(encoding.ids.end(), a.begin(), a.end());
   encoding.ids.push_back(sep_id_);

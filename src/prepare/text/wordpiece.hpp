@@ -63,6 +63,7 @@ struct BertEncoding {
   std::vector<std::int32_t> ids;
   std::vector<std::int32_t> type_ids;        // 0 for the first text and its [CLS]/[SEP], 1 for the second
   std::vector<std::int32_t> attention_mask;  // 1 for real tokens (all of them here; padding comes in batches)
+  std::size_t truncated = 0;                 // tokens dropped to fit the max length (0: the text fitted whole)
 };
 
 /// A padded batch, row-major: entry (row, position) is at row * length + position.

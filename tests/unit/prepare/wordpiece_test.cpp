@@ -150,7 +150,10 @@ TEST(BertEncode, AddsClsSepAndTruncatesContent) {
   EXPECT_EQ(e.ids, (Ids{2, 12, 13, 14, 8, 3}));
   EXPECT_EQ(e.type_ids, Ids(6, 0));
   EXPECT_EQ(e.attention_mask, Ids(6, 1));
+  EXPECT_EQ(e.truncated, 0u);
   EXPECT_EQ(tokenizer.encode("hello world ! a", 4).ids, (Ids{2, 12, 13, 3}));
+  EXPECT_EQ(tokenizer.encode("hello world ! a", 4).truncated, 2u) << "'!' and 'a' dropped";
+  EXPECT_EQ(tokenizer.encode("hello world ! a", 6).truncated, 0u) << "exactly fits";
   EXPECT_EQ(tokenizer.encode("").ids, (Ids{2, 3}));
   // max_length above model_max_length is capped by it.
   auto small = make({.model_max_length = 5});
@@ -166,6 +169,8 @@ TEST(BertEncode, PairTruncatesTheLongerSideFirst) {
   EXPECT_EQ(e.attention_mask, Ids(6, 1));
   // 5 + 2 content tokens into a budget of 8 - 3 = 5: the shorter fits in half, the longer keeps 5 - 2.
   EXPECT_EQ(tokenizer.encode_pair("a a a a a", "hello world", 8).ids, (Ids{2, 8, 8, 8, 3, 12, 13, 3}));
+  EXPECT_EQ(tokenizer.encode_pair("a a a a a", "hello world", 8).truncated, 2u);
+  EXPECT_EQ(e.truncated, 0u);
   EXPECT_EQ(tokenizer.encode_pair("hello world", "a a a a a", 8).ids, (Ids{2, 12, 13, 3, 8, 8, 8, 3}));
   // Both must shrink: the shorter keeps 5 / 2 = 2, the longer 3; on equal lengths the first counts as shorter.
   EXPECT_EQ(tokenizer.encode_pair("a a a", "hello world !", 8).ids, (Ids{2, 8, 8, 3, 12, 13, 14, 3}));
