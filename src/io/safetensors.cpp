@@ -11,6 +11,7 @@
 
 #include "core/kernels/half.hpp"
 #include "core/mapped_file.hpp"
+#include "io/atomic_file.hpp"
 
 namespace semspace::io {
 namespace {
@@ -202,6 +203,40 @@ Status SafetensorsFile::to_f32(const SafetensorsTensor& tensor, std::span<float>
                                   tensor.name, tensor.dtype));
   }
   return {};
+}
+
+Status write_safetensors(const std::filesystem::path& path, std::span<const SafetensorsF32> tensors,
+                         const std::map<std::string, std::string>& metadata) {
+  static_assert(std::endian::native == std::endian::little, "safetensors data is little-endian");
+  // nlohmann::ordered_json keeps the tensors in data order, as a reader scanning the header expects to see them.
+  nlohmann::ordered_json header;
+  if (!metadata.empty()) header["__metadata__"] = metadata;
+  std::size_t offset = 0;
+  for (const SafetensorsF32& t : tensors) {
+    std::size_t elements = 1;
+    for (std::size_t d : t.shape) elements *= d;
+    if (t.name.empty() || t.name == "__metadata__" || header.contains(t.name)) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("{}: tensor name '{}' is empty, reserved or repeated", path.string(), t.name));
+    }
+    if (elements != t.values.size()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        fmt::format("{}: tensor '{}' has {} values for shape [{}]", path.string(), t.name,
+                                    t.values.size(), fmt::join(t.shape, ", ")));
+    }
+    header[t.name] = {{"dtype", "F32"}, {"shape", t.shape}, {"data_offsets", {offset, offset + elements * 4}}};
+    offset += elements * 4;
+  }
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');
+  auto writer = AtomicFileWriter::create(path);
+  if (!writer) return tl::unexpected(writer.error());
+  std::uint64_t length = text.size();
+  Status ok = writer->write(std::as_bytes(std::span(&length, 1)));
+  if (ok) ok = writer->write(text);
+  for (std::size_t i = 0; ok && i < tensors.size(); ++i) ok = writer->write(std::as_bytes(tensors[i].values));
+  if (ok) ok = writer->commit();
+  return ok;
 }
 
 }  // namespace semspace::io

@@ -67,4 +67,18 @@ class SafetensorsFile {
   std::map<std::string, std::string> metadata_;
 };
 
+/// One f32 tensor to write: its name, shape and values (row-major, as many as the shape's product).
+struct SafetensorsF32 {
+  std::string name;
+  std::vector<std::size_t> shape;
+  std::span<const float> values;
+};
+
+/// Writes `tensors` as F32 in the given order, back to back, with `metadata` as "__metadata__" (HF writes
+/// {"format": "pt"}), the header padded with spaces to a multiple of 8 bytes as the reference writer does, so the
+/// data section starts aligned. Atomic (io/atomic_file.hpp). kInvalidArgument for duplicate or empty names or values
+/// that do not fill their shape; kIo naming the file.
+Status write_safetensors(const std::filesystem::path& path, std::span<const SafetensorsF32> tensors,
+                         const std::map<std::string, std::string>& metadata = {});
+
 }  // namespace semspace::io

@@ -121,5 +121,34 @@ TEST(Safetensors, OpenNamesPathAndViewsAlignedF32) {
   EXPECT_NE(missing.error().message.find(path.string()), std::string::npos);
 }
 
+TEST(Safetensors, WrittenFilesReadBackAligned) {
+  auto path = std::filesystem::temp_directory_path() / ("semspace_stw_" + std::to_string(::getpid()) + ".safetensors");
+  const std::vector<float> a = {1, -2, 3.5f, 4, 5, 6}, b = {0.25f};
+  const std::vector<SafetensorsF32> tensors = {{"layer.a", {2, 3}, a}, {"b", {1}, b}};
+  ASSERT_TRUE(write_safetensors(path, tensors, {{"format", "pt"}}));
+  auto file = SafetensorsFile::open(path);
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_EQ(file->metadata().at("format"), "pt");
+  ASSERT_EQ(file->tensors().size(), 2u);
+  EXPECT_EQ(file->tensors()[0].name, "layer.a") << "data in the order given";
+  EXPECT_EQ(file->find("layer.a")->shape, (std::vector<std::size_t>{2, 3}));
+  auto view = file->view_f32(*file->find("layer.a"));
+  ASSERT_EQ(view.size(), 6u) << "the data section starts 8-byte aligned, so F32 maps in place";
+  EXPECT_EQ(std::vector<float>(view.begin(), view.end()), a);
+  std::vector<float> got(1);
+  ASSERT_TRUE(file->to_f32(*file->find("b"), got));
+  EXPECT_EQ(got[0], 0.25f);
+
+  const std::vector<SafetensorsF32> repeated = {{"x", {1}, b}, {"x", {1}, b}};
+  EXPECT_EQ(write_safetensors(path, repeated).error().code, ErrorCode::kInvalidArgument);
+  const std::vector<SafetensorsF32> short_values = {{"x", {2}, b}};
+  EXPECT_NE(write_safetensors(path, short_values).error().message.find("'x' has 1 values for shape [2]"),
+            std::string::npos);
+  auto again = SafetensorsFile::open(path);
+  ASSERT_TRUE(again) << "a refused write leaves the previous file";
+  EXPECT_EQ(again->tensors().size(), 2u);
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace semspace::io
