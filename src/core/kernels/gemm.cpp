@@ -48,6 +48,8 @@ void gram_upper_f32(std::size_t n, std::size_t k, float alpha, const float* a, s
   cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, to_int(n), to_int(k), alpha, a, to_int(lda), beta, c, to_int(ldc));
 }
 
+void set_blas_threads(int threads) noexcept { openblas_set_num_threads(threads); }
+
 std::string blas_core_name() {
   const char* name = openblas_get_corename();
   return name != nullptr ? name : "";

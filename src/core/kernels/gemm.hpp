@@ -28,6 +28,10 @@ void gram_upper_f32(std::size_t n, std::size_t k, float alpha, const float* a, s
 /// LAPACK directly calls it first.
 void use_single_threaded_blas() noexcept;
 
+/// Lets BLAS use `threads` threads of its own, for code whose matrix products are not split by us (libtorch
+/// training, whose products run on the same OpenBLAS).
+void set_blas_threads(int threads) noexcept;
+
 /// The name of the kernel set OpenBLAS chose for this CPU (e.g. "SkylakeX", "Haswell", "Prescott").
 std::string blas_core_name();
 

@@ -213,4 +213,44 @@ TEST_F(TextModelCli, ModelInfoDescribesWordVectors) {
   EXPECT_EQ(json["fingerprint"].get<std::string>().rfind("wv-", 0), 0u);
 }
 
+// `semspace finetune` runs semspace-finetune (libtorch) with every argument, --help included; its output folder is a
+// model every other command takes, with a fingerprint of its own.
+TEST_F(TextModelCli, FinetuneRunsTheLibtorchExecutableAndWritesAModelFolder) {
+  const fs::path data = tmp_ / "ft";
+  auto fixture = semspace::testing::run_python(semspace::testing::reference_script("finetune_fixture.py"),
+                                               {data.string()});
+  ASSERT_EQ(fixture.status, 0) << fixture.output;
+  const Outcome help = run("finetune --help");
+  ASSERT_EQ(help.code, 0) << help.err;
+  EXPECT_NE(help.out.find("--loss"), std::string::npos) << help.out;
+
+  const std::string model = (data / "model").string(), out = (tmp_ / "tuned").string();
+  const Outcome r = run("finetune --model '" + model + "' --train '" + (data / "train.csv").string() +
+                        "' --loss mnrl --output '" + out + "' --epochs 2 --lr 1e-2 --threads 1 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(json.is_object()) << r.out;
+  EXPECT_EQ(json["train_records"], 540) << "600 records, 10% held out";
+  EXPECT_EQ(json["eval_records"], 60);
+  ASSERT_EQ(json["evaluations"].size(), 3u) << "before training and after each epoch";
+  EXPECT_TRUE(json["evaluations"][2].contains("recall@1"));
+
+  const Outcome tuned = run("model info '" + out + "' --json");
+  ASSERT_EQ(tuned.code, 0) << tuned.err;
+  const Outcome original = run("model info '" + model + "' --json");
+  ASSERT_EQ(original.code, 0) << original.err;
+  EXPECT_EQ(nlohmann::json::parse(tuned.out)["kind"], "transformer");
+  EXPECT_NE(nlohmann::json::parse(tuned.out)["fingerprint"], nlohmann::json::parse(original.out)["fingerprint"]);
+
+  const Outcome no_loss = run("finetune --model '" + model + "' --train '" + (data / "train.csv").string() +
+                              "' --output '" + out + "'");
+  EXPECT_EQ(no_loss.code, 2);
+  EXPECT_NE(no_loss.err.find("--loss"), std::string::npos) << no_loss.err;
+  semspace::testing::write_text(tmp_ / "tiny.vec", "2 2\nking 0.1 0.2\nqueen 0.2 0.1\n");
+  const Outcome words = run("finetune --model '" + (tmp_ / "tiny.vec").string() + "' --train '" +
+                            (data / "train.csv").string() + "' --loss mnrl --output '" + out + "'");
+  EXPECT_EQ(words.code, 2);
+  EXPECT_NE(words.err.find("needs a transformer"), std::string::npos) << words.err;
+}
+
 }  // namespace
