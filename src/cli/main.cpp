@@ -1,6 +1,4 @@
 // `semspace <command>`: verb dispatch only; each command lives in its own file.
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -10,22 +8,10 @@
 #include "cli/cli_common.hpp"
 #include "core/kernels/gemm.hpp"
 
-namespace {
-
-// OpenBLAS picks its kernels when it loads, so a fallback to slow generic ones (see kernels::better_blas_core) can
-// only be undone by starting again with OPENBLAS_CORETYPE set. The variable being set, this happens at most once.
-void restart_with_better_blas_kernels(char** argv) {
-  const auto core = semspace::kernels::better_blas_core();
-  if (!core) return;
-  if (::setenv("OPENBLAS_CORETYPE", core->c_str(), 1) != 0) return;
-  ::execv("/proc/self/exe", argv);  // returns only on failure: carry on with the kernels we have
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace semspace::cli;
-  restart_with_better_blas_kernels(argv);
+  // OpenBLAS picks its kernels when it loads: undoing a fallback to slow generic ones needs a fresh start.
+  semspace::kernels::restart_with_better_blas_kernels(argv);
   CLI::App app{"semspace: train, query, evaluate, search and analyse embeddings"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "semspace 0.1.0 (OpenBLAS kernels: " + semspace::kernels::blas_core_name() + ")");

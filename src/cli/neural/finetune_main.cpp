@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/kernels/gemm.hpp"
 #include "core/progress.hpp"
 #include "io/text_model_files.hpp"
 #include "io/training_records.hpp"
@@ -85,6 +86,7 @@ int run(const Flags& f) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  semspace::kernels::restart_with_better_blas_kernels(argv);  // libtorch's products run on the same OpenBLAS
   CLI::App app{"semspace finetune: adapt a transformer sentence encoder to your data (libtorch)"};
   app.name("semspace finetune");
   auto f = std::make_shared<Flags>();

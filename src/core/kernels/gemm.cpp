@@ -3,6 +3,7 @@
 // encoder, PCA and k-means split work across threads themselves, and two pools on the same cores would
 // oversubscribe them.
 #include <cblas.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -68,6 +69,13 @@ std::optional<std::string> better_blas_core() {
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
 #endif
   return std::nullopt;
+}
+
+void restart_with_better_blas_kernels(char** argv) noexcept {
+  const auto core = better_blas_core();
+  if (!core) return;
+  if (::setenv("OPENBLAS_CORETYPE", core->c_str(), 1) != 0) return;
+  ::execv("/proc/self/exe", argv);  // returns only on failure: carry on with the kernels we have
 }
 
 }  // namespace semspace::kernels

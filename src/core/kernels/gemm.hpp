@@ -43,4 +43,8 @@ std::string blas_core_name();
 /// back to Prescott on a CPU that has better, and nullopt otherwise (including when OPENBLAS_CORETYPE is set).
 std::optional<std::string> better_blas_core();
 
+/// For a program's main(): when better_blas_core() names a core, sets OPENBLAS_CORETYPE and execs the program again
+/// with the same arguments (at most once: the variable is set then). Returns only when no restart happened.
+void restart_with_better_blas_kernels(char** argv) noexcept;
+
 }  // namespace semspace::kernels
