@@ -78,7 +78,7 @@ CategoryColors assign_category_colors(std::span<const std::string> labels, std::
     for (std::size_t i = 0; i < distinct.size(); ++i) {
       if (!coloured[i]) entry_of_distinct[i] = static_cast<std::uint32_t>(out.entries.size());
     }
-    out.entries.push_back({fmt::format("other ({} labels)", others), other_points, kOtherColor, true});
+    out.entries.push_back({fmt::format("{} other labels", others), other_points, kOtherColor, true});
   }
   out.entry_of_point.resize(labels.size());
   for (std::size_t i = 0; i < labels.size(); ++i) out.entry_of_point[i] = entry_of_distinct[distinct_of_point[i]];

@@ -27,7 +27,7 @@ inline constexpr Rgb kOtherColor{0xBB, 0xBB, 0xBB};
 std::string hex(Rgb color);
 
 struct CategoryEntry {
-  std::string name;  // the category, or "other (N labels)" for the shared entry
+  std::string name;  // the category, or "N other labels" for the shared entry
   std::size_t count = 0;  // points in it
   Rgb color;
   bool other = false;

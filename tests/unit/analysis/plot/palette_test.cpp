@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace semspace::plot {
@@ -31,16 +32,16 @@ TEST(Palette, EachOfAFewLabelsGetsItsOwnColourInNameOrder) {
 TEST(Palette, LabelsBeyondThePaletteShareOther) {
   // 12 labels: label k appears 20 - k times, so 0..6 are the 7 most frequent.
   std::vector<std::string> labels;
-  for (int k = 0; k < 12; ++k) labels.insert(labels.end(), 20 - k, "L" + std::to_string(k));
+  for (int k = 0; k < 12; ++k) labels.insert(labels.end(), 20 - k, fmt::format("L{}", k));
   const auto colors = assign_category_colors(labels);
   ASSERT_EQ(colors.entries.size(), kCategoryColors.size());
   const auto& other = colors.entries.back();
   EXPECT_TRUE(other.other);
   EXPECT_EQ(other.color, kOtherColor);
-  EXPECT_EQ(other.name, "other (5 labels)");
+  EXPECT_EQ(other.name, "5 other labels");
   EXPECT_EQ(other.count, 13u + 12 + 11 + 10 + 9);
   for (std::size_t i = 0; i + 1 < colors.entries.size(); ++i) {
-    EXPECT_EQ(colors.entries[i].name, "L" + std::to_string(i));
+    EXPECT_EQ(colors.entries[i].name, fmt::format("L{}", i));
     EXPECT_NE(colors.entries[i].color, kOtherColor);
   }
   for (std::size_t i = 0; i < labels.size(); ++i) {
