@@ -237,7 +237,10 @@ Expected<PlotScene> scatter_scene(const ScatterData& data, const ScatterPlotOpti
     scene.tooltips.reserve(n);
     for (std::size_t r = 0; r < n; ++r) {
       std::string tip = data.names[r];
-      if (!data.categories.empty() && data.categories[r] != data.names[r]) tip += " (" + data.categories[r] + ")";
+      if (!data.categories.empty() && data.categories[r] != data.names[r]) {
+        tip += options.legend_title.empty() ? fmt::format(" ({})", data.categories[r])
+                                            : fmt::format(" ({} {})", options.legend_title, data.categories[r]);
+      }
       scene.tooltips.push_back(display_text(tip, kTooltipChars));
     }
   }

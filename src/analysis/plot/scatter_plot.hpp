@@ -38,7 +38,8 @@ struct ScatterPlotOptions {
 
 struct ScatterData {
   MatrixView coordinates{};                   // rows x 2, finite
-  std::span<const std::string> names{};       // per row, or empty: tooltips (SVG) and text labels
+  std::span<const std::string> names{};       // per row, or empty: tooltips (SVG: "name (legend_title category)")
+                                              // and text labels
   std::span<const std::string> categories{};  // per row, or empty: every point in one colour, no legend
 };
 

@@ -134,8 +134,8 @@ TEST(ScatterPlot, SvgIsWellFormedWithOneEscapedTooltipPerPoint) {
   ASSERT_EQ(svg.value("root", ""), "svg");
   const auto& shown = svg["points"];
   ASSERT_EQ(shown.size(), 5u);
-  const std::vector<std::string> tooltips = {"a<b (x)", "Tom & \"Jerry\" (y)", "'quoted' (x)", "caf\xC3\xA9 (<z>)",
-                                             "bad\xEF\xBF\xBD" "byte\xEF\xBF\xBD (x)"};
+  const std::vector<std::string> tooltips = {"a<b (label x)", "Tom & \"Jerry\" (label y)", "'quoted' (label x)",
+                                             "caf\xC3\xA9 (label <z>)", "bad\xEF\xBF\xBD" "byte\xEF\xBF\xBD (label x)"};
   for (std::size_t i = 0; i < shown.size(); ++i) {
     const auto& marker = scene->markers[i];  // the SVG draws in the scene's order
     EXPECT_EQ(shown[i]["titles"], 1);
