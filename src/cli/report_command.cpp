@@ -20,6 +20,7 @@
 #include "analysis/word_queries.hpp"
 #include "cli/analysis_input.hpp"
 #include "cli/cli_common.hpp"
+#include "core/random.hpp"
 #include "io/atomic_file.hpp"
 
 namespace semspace::cli {
@@ -38,6 +39,9 @@ struct ReportFlags {
 constexpr std::size_t kDefaultProbes = 5;      // probes picked from the largest clusters when none are given
 constexpr std::size_t kSilhouetteRows = 2000;  // exact up to this many rows, a sample of it above
 constexpr std::size_t kPlotNames = 80;         // names written beside points (words and ids, not row numbers)
+// Points drawn in the page's picture: an SVG circle with its tooltip is about 100 bytes, and browsers slow down
+// on pages of many MB; a uniform sample of this many rows shows the same shapes.
+constexpr std::size_t kPlotRows = 20'000;
 
 int runtime(const Error& error) {
   report(error);
@@ -137,6 +141,20 @@ Expected<Clusters> cluster_rows(const AnalysisInput& in, int k, std::uint64_t se
   return c;
 }
 
+// All rows up to kPlotRows, else a seeded uniform sample of kPlotRows of them; in row order either way.
+std::vector<std::size_t> plotted_rows(std::size_t rows, std::uint64_t seed) {
+  std::vector<std::size_t> all(rows);
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  if (rows <= kPlotRows) return all;
+  core::Rng rng(seed);
+  for (std::size_t i = 0; i < kPlotRows; ++i) {
+    std::swap(all[i], all[i + rng.below(static_cast<std::uint32_t>(rows - i))]);
+  }
+  all.resize(kPlotRows);
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
 // The row nearest the centre of each of the largest clusters.
 std::vector<std::string> default_probes(const AnalysisInput& in, const Clusters& c) {
   std::vector<std::size_t> order(c.nearest.size());
@@ -180,12 +198,24 @@ int run_report(const ReportFlags& f) {
   const Clusters& c = *clusters;
 
   // The picture: coloured by the given labels, else by cluster (the cluster table then shows the same colours).
-  std::vector<std::string> cluster_names;
-  for (auto label : c.result.labels) cluster_names.push_back(std::to_string(label));
-  const std::vector<std::string>& categories = in->labels ? *in->labels : cluster_names;
+  const std::vector<std::size_t> shown = plotted_rows(rows, f.seed);
+  Matrix shown_coords(shown.size(), 2);
+  std::vector<std::string> shown_names, shown_categories;
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    std::copy_n(coords->row(shown[i]).data(), 2, shown_coords.row(i).data());
+    shown_names.push_back(in->names[shown[i]]);
+    shown_categories.push_back(in->labels ? (*in->labels)[shown[i]] : std::to_string(c.result.labels[shown[i]]));
+  }
+  std::vector<std::optional<plot::Rgb>> cluster_color(static_cast<std::size_t>(k));
+  if (!in->labels) {
+    const auto colors = plot::assign_category_colors(shown_categories);
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      cluster_color[c.result.labels[shown[i]]] = colors.entries[colors.entry_of_point[i]].color;
+    }
+  }
   const bool meaningful_names = !f.input.model.empty() || !f.input.collection.empty();
   auto svg = plot::scatter_svg(
-      {.coordinates = coords->view(), .names = in->names, .categories = categories},
+      {.coordinates = shown_coords.view(), .names = shown_names, .categories = shown_categories},
       {.title = "",
        .x_label = fmt::format("PC1 ({} of the variance)", percent(ratio[0])),
        .y_label = fmt::format("PC2 ({} of the variance)", percent(ratio[1])),
@@ -224,10 +254,12 @@ int run_report(const ReportFlags& f) {
         percent(ratio[0]), percent(ratio[1]), percent(ratio[0] + ratio[1]),
         in->labels ? "label" : "k-means cluster"));
     s.figure_svg = std::move(*svg);
-    s.figure_caption = "Hover over a point to see its name.";
+    s.figure_caption = shown.size() == rows ? "Hover over a point to see its name."
+                                            : fmt::format("A uniform sample of {} of the {} rows (seed {}). Hover over "
+                                                          "a point to see its name.",
+                                                          shown.size(), rows, f.seed);
     page.sections.push_back(std::move(s));
   }
-  const auto cluster_colors = plot::assign_category_colors(cluster_names);
   {
     plot::PageSection s{"clusters", "Clusters (k-means)"};
     std::string summary = fmt::format("k-means with k = {}{} (k-means++ seeding, seed {}): inertia {:.6g}", k,
@@ -244,11 +276,7 @@ int run_report(const ReportFlags& f) {
     table.header.push_back(fmt::format("nearest the centre (up to {})", f.members));
     for (std::size_t cluster = 0; cluster < c.nearest.size(); ++cluster) {
       std::vector<plot::PageCell> row;
-      std::optional<plot::Rgb> swatch;  // the cluster's colour in the plot (any member's)
-      if (!in->labels && !c.nearest[cluster].empty()) {
-        swatch = cluster_colors.entries[cluster_colors.entry_of_point[c.nearest[cluster].front()]].color;
-      }
-      row.push_back({std::to_string(cluster), swatch});
+      row.push_back({std::to_string(cluster), cluster_color[cluster]});
       row.push_back({std::to_string(c.result.cluster_sizes[cluster]), std::nullopt, true});
       if (in->labels) row.push_back({c.top_label[cluster]});
       std::string members;

@@ -81,3 +81,9 @@ exit: 2
 stderr~ --output is required
 run: {semspace} report --help
 stdout~ --probe
+# more rows than the page draws: a seeded sample of 20,000 (20,000 tooltips + the page's <title>), said in the
+# caption; the clusters still count all rows
+run: python3 {source}/tests/cli/gen_blobs.py 6667 2 many.npy many.txt && {semspace} report --input many.npy --k 3 --output many.html --json
+stdout~ "cluster_sizes":\[6667,6667,6667\]
+run: grep -c '<title>' many.html && grep -o 'A uniform sample of 20000 of the 20001 rows' many.html
+stdout~ ^20001\nA uniform sample

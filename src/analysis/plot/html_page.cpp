@@ -78,7 +78,9 @@ std::string render_html(const Page& page) {
     for (const auto& paragraph : section.paragraphs) out += "<p>" + escape_markup(paragraph) + "</p>\n";
     if (!section.figure_svg.empty()) {
       out += "<figure>\n" + section.figure_svg;
-      if (!section.figure_caption.empty()) out += "<figcaption>" + escape_markup(section.figure_caption) + "</figcaption>\n";
+      if (!section.figure_caption.empty()) {
+        out += "<figcaption>" + escape_markup(section.figure_caption) + "</figcaption>\n";
+      }
       out += "</figure>\n";
     }
     for (const auto& table : section.tables) append_table(out, table);

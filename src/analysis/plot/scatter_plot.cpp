@@ -22,7 +22,9 @@ constexpr std::size_t kTooltipChars = 300;
 constexpr double kLegendRow = 18, kTickLength = 4;
 constexpr std::size_t kNameTriesPerLabel = 20;  // names tried per name drawn: bounds the text measuring for 100k rows
 
-tl::unexpected<Error> invalid(std::string message) { return make_error(ErrorCode::kInvalidArgument, std::move(message)); }
+tl::unexpected<Error> invalid(std::string message) {
+  return make_error(ErrorCode::kInvalidArgument, std::move(message));
+}
 
 // A step of 1, 2 or 5 times a power of ten giving about `target` intervals over `span`.
 double nice_step(double span, int target) {
@@ -47,7 +49,9 @@ struct Tick {
 std::vector<Tick> ticks(double low, double high, int target) {
   std::vector<Tick> out;
   const double step = nice_step(high - low, target);
-  for (double k = std::ceil(low / step); k * step <= high + step * 1e-9; k += 1) out.push_back({k * step, tick_text(k * step, step)});
+  for (double k = std::ceil(low / step); k * step <= high + step * 1e-9; k += 1) {
+    out.push_back({k * step, tick_text(k * step, step)});
+  }
   return out;
 }
 
@@ -185,7 +189,8 @@ Expected<PlotScene> scatter_scene(const ScatterData& data, const ScatterPlotOpti
   }
   const Box area{left_fixed + y_tick_width, top, options.width - right, options.height - bottom};
   if (area.width() < 60 || area.height() < 60) {
-    return invalid(fmt::format("a {} x {} plot leaves no room for the points beside its legend and axes; make it larger",
+    return invalid(fmt::format("a {} x {} plot leaves no room for the points beside its legend and axes; make it "
+                               "larger",
                                options.width, options.height));
   }
   scene.frame = area;
