@@ -34,8 +34,8 @@ struct PlotText {
 };
 
 /// Draws `coordinates` (in.vectors.rows() x 2) to `output`: each point's tooltip is its row name, colours follow
-/// in.labels when given (legend "label"), names are drawn with --point-labels. kInvalidArgument when the
-/// coordinates are not 2-D; write errors name the file.
+/// in.labels when given (legend "label"), names are drawn with --point-labels. kInvalidArgument (exit 2) when
+/// the coordinates are not 2-D; kIo naming the file when it cannot be written.
 Status write_plot(const std::string& output, MatrixView coordinates, const AnalysisInput& in, const PlotFlags& flags,
                   const PlotText& text);
 

@@ -1,4 +1,4 @@
-// semspace project: a low-dimensional view of vectors (PCA now; t-SNE is a later step of issue 5), as numbers or a plot.
+// semspace project: a low-dimensional view of vectors, as numbers or a plot (PCA now; t-SNE: later in issue 5).
 #include <fstream>
 
 #include <CLI/CLI.hpp>
@@ -70,9 +70,8 @@ int run_project(const ProjectFlags& f) {
   const auto ratio = model->explained_variance_ratio();
   if (plot) {
     auto axis = [&](std::size_t c) { return fmt::format("PC{} ({:.1f}% of the variance)", c + 1, 100 * ratio[c]); };
-    if (coords->cols() != 2) return usage(fmt::format("--output {}: a plot shows 2 dimensions; use --dim 2", f.output));
     const PlotText text{fmt::format("PCA of {}", in->source), axis(0), axis(1)};
-    if (auto ok = write_plot(f.output, coords->view(), *in, f.plot, text); !ok) return runtime(ok.error());
+    if (auto ok = write_plot(f.output, coords->view(), *in, f.plot, text); !ok) return report(ok.error());
   } else if (!f.output.empty()) {
     if (auto ok = io::write_npy(coords->view(), f.output); !ok) return runtime(ok.error());
   }

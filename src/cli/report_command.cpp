@@ -263,7 +263,7 @@ int run_report(const ReportFlags& f) {
   {
     plot::PageSection s{"clusters", "Clusters (k-means)"};
     std::string summary = fmt::format("k-means with k = {}{} (k-means++ seeding, seed {}): inertia {:.6g}", k,
-                                      k < f.k ? fmt::format(", as many as there are rows") : "", f.seed,
+                                      k < f.k ? ", as many as there are rows" : "", f.seed,
                                       c.result.inertia);
     if (c.silhouette) {
       summary += fmt::format(", silhouette {}{}", decimal(c.silhouette->score),

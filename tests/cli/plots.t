@@ -28,7 +28,7 @@ stdout~ \nFalse\n
 # usage errors (exit 2): a plot shows 2 dimensions; plot flags need a plot; unknown extensions
 run: {semspace} project --input blobs.npy --dim 3 --output view.png
 exit: 2
-stderr~ --output view\.png: a plot shows 2 dimensions; use --dim 2
+stderr~ --output view\.png: a plot shows 2 dimensions, not 3; use --dim 2
 run: {semspace} project --input blobs.npy --point-labels
 exit: 2
 stderr~ --point-labels and --title shape a plot
