@@ -48,6 +48,7 @@ Expected<AnalysisInput> from_model(const std::string& spec, std::size_t limit) {
   AnalysisInput in{Matrix(rows, words.cols()), {}, std::nullopt, fmt::format("model {}", spec)};
   if (rows != 0) std::memcpy(in.vectors.data(), words.data(), rows * words.cols() * sizeof(float));
   in.names.assign(model->words().begin(), model->words().begin() + static_cast<std::ptrdiff_t>(rows));
+  in.model = std::move(*model);
   return in;
 }
 

@@ -11,6 +11,7 @@
 
 #include "semspace/matrix.hpp"
 #include "semspace/status.hpp"
+#include "semspace/word_vectors.hpp"
 
 namespace CLI {
 class App;
@@ -35,6 +36,7 @@ struct AnalysisInput {
   std::vector<std::string> names;                  // per row: the word, the point id, or the row number
   std::optional<std::vector<std::string>> labels;  // per row, when --labels was given
   std::string source;                              // for messages: the file, "model M", "collection 'C'"
+  std::optional<WordVectors> model{};              // --model: the whole model (word queries beyond --limit)
 };
 
 /// Loads what the flags name. kInvalidArgument (exit 2) when not exactly one of --input, --model, --collection is

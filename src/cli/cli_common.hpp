@@ -58,5 +58,6 @@ void register_model(CLI::App& app, int& exit_code);  // pull, info
 void register_project(CLI::App& app, int& exit_code);
 void register_cluster(CLI::App& app, int& exit_code);
 void register_finetune(CLI::App& app, int& exit_code);  // runs semspace-finetune (libtorch)
+void register_report(CLI::App& app, int& exit_code);
 
 }  // namespace semspace::cli

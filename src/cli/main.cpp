@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   register_project(app, exit_code);
   register_cluster(app, exit_code);
   register_finetune(app, exit_code);
+  register_report(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

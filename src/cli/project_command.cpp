@@ -1,4 +1,4 @@
-// semspace project: a low-dimensional view of vectors (PCA now; t-SNE and plots are later steps of issue 5).
+// semspace project: a low-dimensional view of vectors, as numbers or a plot (PCA now; t-SNE: later in issue 5).
 #include <fstream>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +7,7 @@
 #include "analysis/pca.hpp"
 #include "cli/analysis_input.hpp"
 #include "cli/cli_common.hpp"
+#include "cli/plot_output.hpp"
 #include "io/npy.hpp"
 
 namespace semspace::cli {
@@ -14,6 +15,7 @@ namespace {
 
 struct ProjectFlags {
   AnalysisInputFlags input;
+  PlotFlags plot;
   std::string method = "pca", solver = "auto", output, save_pca, load_pca;
   int dim = 2, threads = 0;
   std::uint64_t seed = 1;
@@ -32,10 +34,11 @@ int run_project(const ProjectFlags& f) {
     return usage("--method tsne is not implemented yet (t-SNE is a later step of issue 5); use --method pca");
   }
   const std::string extension = std::filesystem::path(f.output).extension().string();
-  if (extension == ".png" || extension == ".svg") {
-    return usage(fmt::format("--output {}: plots are not implemented yet (a later step of issue 5); write .npy", f.output));
+  const bool plot = is_plot_output(f.output);
+  if (!f.output.empty() && !plot && extension != ".npy") {
+    return usage(fmt::format("--output {}: expected a .npy file, or .png, .svg or .pdf for a plot", f.output));
   }
-  if (!f.output.empty() && extension != ".npy") return usage(fmt::format("--output {}: expected a .npy file", f.output));
+  if (auto ok = check_plot_flags(f.plot, f.output); !ok) return report(ok.error());
   auto in = load_analysis_input(f.input);
   if (!in) return report(in.error());
   const int threads = f.threads > 0 ? f.threads : default_threads();
@@ -64,11 +67,15 @@ int run_project(const ProjectFlags& f) {
   if (!f.save_pca.empty()) {
     if (auto ok = save_pca(*model, f.save_pca); !ok) return runtime(ok.error());
   }
-  if (!f.output.empty()) {
+  const auto ratio = model->explained_variance_ratio();
+  if (plot) {
+    auto axis = [&](std::size_t c) { return fmt::format("PC{} ({:.1f}% of the variance)", c + 1, 100 * ratio[c]); };
+    const PlotText text{fmt::format("PCA of {}", in->source), axis(0), axis(1)};
+    if (auto ok = write_plot(f.output, coords->view(), *in, f.plot, text); !ok) return report(ok.error());
+  } else if (!f.output.empty()) {
     if (auto ok = io::write_npy(coords->view(), f.output); !ok) return runtime(ok.error());
   }
 
-  const auto ratio = model->explained_variance_ratio();
   double ratio_total = 0;
   for (double r : ratio) ratio_total += r;
   if (f.json) {
@@ -103,6 +110,10 @@ int run_project(const ProjectFlags& f) {
              in->vectors.rows(), in->vectors.cols(), model->components());
   for (double r : ratio) fmt::print(" {:.4f}", r);
   fmt::print(" (total {:.4f})\n", ratio_total);
+  if (plot) {
+    fmt::print("wrote a scatter plot of {} points to {}\n", coords->rows(), f.output);
+    return kExitOk;
+  }
   if (!f.output.empty()) {
     fmt::print("wrote {} x {} coordinates to {}\n", coords->rows(), coords->cols(), f.output);
     return kExitOk;
@@ -134,7 +145,10 @@ void register_project(CLI::App& app, int& exit_code) {
                      ->capture_default_str();
   cmd->add_option("--seed", f->seed, "Seed of the randomized solver's sketch")->capture_default_str();
   cmd->add_option("--threads", f->threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--output", f->output, "Write the coordinates to FILE.npy (rows x dim float32) instead of stdout");
+  cmd->add_option("--output", f->output,
+                  "Write the coordinates to FILE.npy (rows x dim float32) instead of stdout, or draw them (--dim 2) "
+                  "as a scatter plot FILE.png, FILE.svg (a tooltip per point) or FILE.pdf, coloured by --labels");
+  add_plot_options(*cmd, f->plot);
   auto* save = cmd->add_option("--save-pca", f->save_pca, "Save the fitted PCA model (mean, components, variances)");
   auto* load = cmd->add_option("--load-pca", f->load_pca, "Project with a PCA model saved earlier instead of fitting");
   load->excludes(dim)->excludes(solver)->excludes(save);

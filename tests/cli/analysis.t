@@ -21,12 +21,6 @@ stdout~ "solver":"randomized"
 run: {semspace} project --input blobs.npy --method tsne
 exit: 2
 stderr~ --method tsne is not implemented yet
-run: {semspace} project --input blobs.npy --output view.svg
-exit: 2
-stderr~ plots are not implemented yet
-run: {semspace} project --input blobs.npy --output view.png
-exit: 2
-stderr~ plots are not implemented yet
 run: {semspace} project --input blobs.npy --dim 6
 exit: 2
 stderr~ --dim 6 is more than blobs\.npy allows: 90 rows of dimension 5 give at most 5 components
