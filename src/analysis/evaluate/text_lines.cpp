@@ -27,6 +27,22 @@ Expected<std::vector<std::string>> read_text_lines(const std::filesystem::path& 
   return lines;
 }
 
+Expected<std::string> read_text_file(const std::filesystem::path& path) {
+  std::error_code ignored;
+  // An ifstream opens a directory and then reads nothing: say what is wrong instead of parsing "".
+  if (std::filesystem::is_directory(path, ignored)) {
+    return make_error(ErrorCode::kIo, fmt::format("{}: is a directory, not a file", path.string()));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return make_error(ErrorCode::kIo, fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return make_error(ErrorCode::kIo, fmt::format("{}: read error", path.string()));
+  return std::move(text).str();
+}
+
 std::vector<std::string_view> split_whitespace(std::string_view line) {
   std::vector<std::string_view> fields;
   std::size_t i = 0;

@@ -15,6 +15,9 @@ namespace semspace {
 /// kIo naming the path when it cannot be opened or read.
 Expected<std::vector<std::string>> read_text_lines(const std::filesystem::path& path);
 
+/// The whole file as one string. kIo naming the path when it cannot be opened or read.
+Expected<std::string> read_text_file(const std::filesystem::path& path);
+
 /// Splits on runs of ASCII whitespace (space, tab, \r, \v, \f, \n); no empty fields.
 std::vector<std::string_view> split_whitespace(std::string_view line);
 
