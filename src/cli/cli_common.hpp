@@ -57,5 +57,6 @@ void register_index(CLI::App& app, int& exit_code);  // build, search
 void register_model(CLI::App& app, int& exit_code);  // pull, info
 void register_project(CLI::App& app, int& exit_code);
 void register_cluster(CLI::App& app, int& exit_code);
+void register_bias(CLI::App& app, int& exit_code);  // weat, debias
 
 }  // namespace semspace::cli

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   register_model(app, exit_code);
   register_project(app, exit_code);
   register_cluster(app, exit_code);
+  register_bias(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
