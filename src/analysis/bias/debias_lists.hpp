@@ -1,6 +1,6 @@
 // Word lists for hard debiasing (Bolukbasi, Chang, Zou, Saligrama & Kalai 2016, "Man is to Computer Programmer
-// as Woman is to Homemaker? Debiasing Word Embeddings", NeurIPS 29): the JSON lists file (docs/formats/
-// weat-word-lists.md) and the built-in gender lists of data/debias/.
+// as Woman is to Homemaker? Debiasing Word Embeddings", NeurIPS 29): the JSON lists file
+// (docs/formats/bias-word-lists.md) and the built-in gender lists of data/debias/.
 //
 // Lists file: one JSON object with "definitional_pairs" (required, non-empty) and optional "equalize_pairs", both
 // arrays of two-word arrays, and optional "specific_words", an array of words; keys starting with '_' are

@@ -18,8 +18,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/bias/debias_lists.hpp"
@@ -38,7 +40,8 @@ struct BiasDirection {
 /// The first principal component of the centred definitional pairs, from the model's unit vectors; words are
 /// looked up as written, then in lower case (find_list_word). kNotFound when no pair has both words;
 /// kInvalidArgument when the pairs' words coincide (no variance, so no direction).
-Expected<BiasDirection> find_bias_direction(const WordVectors& model, std::span<const std::pair<std::string, std::string>> pairs);
+Expected<BiasDirection> find_bias_direction(const WordVectors& model,
+                                            std::span<const std::pair<std::string, std::string>> pairs);
 
 /// Mean |cos(w, direction)| over the given vocabulary rows (Bolukbasi et al.'s DirectBias with c = 1); 0 when
 /// there are none. Zero vectors count as 0.

@@ -155,6 +155,7 @@ std::uint64_t weat_partition_count(std::size_t n, std::size_t k, std::uint64_t c
 WeatStatistics weat_statistics(std::span<const double> s_x, std::span<const double> s_y, const WeatOptions& options) {
   SEMSPACE_CHECK(!s_x.empty() && !s_y.empty(), "WEAT needs target words: |X| = {}, |Y| = {}", s_x.size(),
                  s_y.size());
+  SEMSPACE_CHECK(options.validate().has_value(), "invalid WEAT options: {} permutations", options.permutations);
   std::vector<double> pooled(s_x.begin(), s_x.end());
   pooled.insert(pooled.end(), s_y.begin(), s_y.end());
   const std::size_t n = pooled.size();

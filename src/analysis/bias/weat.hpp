@@ -52,7 +52,8 @@ struct WeatStatistics {
 /// the same number of columns (InternalError otherwise).
 std::vector<double> weat_associations(MatrixView targets, MatrixView a, MatrixView b);
 
-/// The effect size and p-value from the associations of X's and Y's words. InternalError when either is empty.
+/// The effect size and p-value from the associations of X's and Y's words. InternalError when either is empty or
+/// the options are invalid.
 /// Deterministic: the same inputs and options give the same result.
 WeatStatistics weat_statistics(std::span<const double> s_x, std::span<const double> s_y,
                                const WeatOptions& options = {});

@@ -1,5 +1,5 @@
 // WEAT word sets and test definitions: the JSON files of WEFE's WEAT.json layout (../shared/data/bias_weat,
-// docs/formats/weat-word-lists.md) and the built-in lists of Caliskan, Bryson & Narayanan (2017), "Semantics
+// docs/formats/bias-word-lists.md) and the built-in lists of Caliskan, Bryson & Narayanan (2017), "Semantics
 // derived automatically from language corpora contain human-like biases", Science 356(6334):183-186.
 //
 // Word sets: one JSON object, each key a set name and its value an array of words (strings); keys starting with

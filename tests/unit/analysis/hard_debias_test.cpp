@@ -83,7 +83,9 @@ TEST(HardDebias, MatchesNumpyReference) {
   EXPECT_EQ(result->report.equalized_pairs, 2u);
   for (std::uint32_t w = 0; w < 60; ++w) {
     const auto ours = result->model.unit_words_matrix().row(w);
-    for (std::size_t c = 0; c < 16; ++c) EXPECT_NEAR(ours[c], debiased[w * 16 + c], 1e-5) << "w" << w << "[" << c << "]";
+    for (std::size_t c = 0; c < 16; ++c) {
+      EXPECT_NEAR(ours[c], debiased[w * 16 + c], 1e-5) << "w" << w << "[" << c << "]";
+    }
   }
 }
 
@@ -134,7 +136,9 @@ TEST(HardDebias, SubwordModelsNeutraliseTheNgramPath) {
       input.row(w)[c] = static_cast<float>(own);
     }
   }
-  for (std::size_t r = 0; r < 97; ++r) std::copy(buckets.row(r).begin(), buckets.row(r).end(), input.row(40 + r).begin());
+  for (std::size_t r = 0; r < 97; ++r) {
+    std::copy(buckets.row(r).begin(), buckets.row(r).end(), input.row(40 + r).begin());
+  }
   const WordVectors model(plain.words(), {}, std::move(input), subwords);
   for (std::size_t c = 0; c < 12; ++c) ASSERT_NEAR(model.vector(5)[c], plain.vector(5)[c], 1e-5);
 
