@@ -1,5 +1,6 @@
 #include "analysis/bias/hard_debias.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <unordered_set>
@@ -49,16 +50,7 @@ double length_of(std::span<const float> v) {
 
 std::string title_case(std::string_view word) {
   std::string out = ascii_lower(word);
-  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
-  return out;
-}
-
-std::string upper_case(std::string_view word) {
-  std::string out(word);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
+  return ascii_upper(out.substr(0, 1)) + out.substr(std::min<std::size_t>(1, out.size()));
 }
 
 // Lower-case forms of the words neutralisation leaves alone.
@@ -210,7 +202,7 @@ Expected<HardDebiasResult> hard_debias(const WordVectors& model, const DebiasWor
   for (const auto& [a, b] : lists.equalize_pairs) {
     std::set<std::pair<std::uint32_t, std::uint32_t>> done;
     for (const auto& [va, vb] : {std::pair{a, b}, {ascii_lower(a), ascii_lower(b)}, {title_case(a), title_case(b)},
-                                 {upper_case(a), upper_case(b)}}) {
+                                 {ascii_upper(a), ascii_upper(b)}}) {
       auto ia = model.find(va), ib = model.find(vb);
       if (!ia || !ib || *ia == *ib || !done.emplace(*ia, *ib).second) continue;
       equalize_pair(words.row(*ia), words.row(*ib), g);

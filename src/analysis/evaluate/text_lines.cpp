@@ -55,12 +55,17 @@ std::vector<std::string_view> split_whitespace(std::string_view line) {
   return fields;
 }
 
-std::string ascii_lower(std::string_view text) {
+namespace {
+std::string shift_case(std::string_view text, char from_first, char from_last, char to_first) {
   std::string out(text);
   for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= from_first && c <= from_last) c = static_cast<char>(c - from_first + to_first);
   }
   return out;
 }
+}  // namespace
+
+std::string ascii_lower(std::string_view text) { return shift_case(text, 'A', 'Z', 'a'); }
+std::string ascii_upper(std::string_view text) { return shift_case(text, 'a', 'z', 'A'); }
 
 }  // namespace semspace

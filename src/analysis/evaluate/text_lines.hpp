@@ -23,5 +23,7 @@ std::vector<std::string_view> split_whitespace(std::string_view line);
 
 /// ASCII lowercase copy (non-ASCII bytes unchanged: the evaluation sets are ASCII).
 std::string ascii_lower(std::string_view text);
+/// ASCII uppercase copy.
+std::string ascii_upper(std::string_view text);
 
 }  // namespace semspace
