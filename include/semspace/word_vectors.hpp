@@ -57,6 +57,9 @@ class WordVectors {
   std::optional<std::uint32_t> find(std::string_view word) const;
   /// The vector of vocabulary word `index` (subwords already averaged in).
   std::span<const float> vector(std::uint32_t index) const { return words_matrix().row(index); }
+  /// The rows of input() whose mean is vocabulary word `index`'s vector: its own row, then (subword models) the
+  /// rows of its n-gram buckets, in n-gram order (a bucket shared by two n-grams appears twice).
+  std::vector<std::uint32_t> input_rows(std::uint32_t index) const;
   /// All vocabulary word vectors, rows = size().
   const Matrix& words_matrix() const;
   /// The same rows scaled to unit length (zero rows stay zero); computed on first use, thread-safe.

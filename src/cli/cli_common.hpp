@@ -59,5 +59,6 @@ void register_project(CLI::App& app, int& exit_code);
 void register_cluster(CLI::App& app, int& exit_code);
 void register_finetune(CLI::App& app, int& exit_code);  // runs semspace-finetune (libtorch)
 void register_report(CLI::App& app, int& exit_code);
+void register_bias(CLI::App& app, int& exit_code);  // weat, debias
 
 }  // namespace semspace::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   register_cluster(app, exit_code);
   register_finetune(app, exit_code);
   register_report(app, exit_code);
+  register_bias(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -49,16 +49,22 @@ WordVectors::WordVectors(std::vector<std::string> words, std::vector<std::uint64
 
   if (subwords_.enabled()) {
     words_matrix_ = Matrix(words_.size(), input_.cols());
-    std::vector<std::uint32_t> buckets;
     for (std::uint32_t i = 0; i < words_.size(); ++i) {
       auto row = words_matrix_.row(i);
-      add_row(row, input_.row(i));
-      buckets.clear();
-      if (words_[i] != kFastTextEos) append_subword_buckets(words_[i], subwords_, buckets);
-      for (std::uint32_t b : buckets) add_row(row, input_.row(words_.size() + b));
-      scale(row, 1.0f / static_cast<float>(1 + buckets.size()));
+      const auto rows = input_rows(i);
+      for (std::uint32_t r : rows) add_row(row, input_.row(r));
+      scale(row, 1.0f / static_cast<float>(rows.size()));
     }
   }
+}
+
+std::vector<std::uint32_t> WordVectors::input_rows(std::uint32_t index) const {
+  SEMSPACE_CHECK(index < words_.size(), "word index {} out of range ({} words)", index, words_.size());
+  std::vector<std::uint32_t> rows{index};
+  if (!subwords_.enabled() || words_[index] == kFastTextEos) return rows;
+  append_subword_buckets(words_[index], subwords_, rows);
+  for (std::size_t i = 1; i < rows.size(); ++i) rows[i] += static_cast<std::uint32_t>(words_.size());
+  return rows;
 }
 
 WordVectors::WordVectors(std::vector<std::string> words, std::vector<std::uint64_t> counts, Matrix vectors)

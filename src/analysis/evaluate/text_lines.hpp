@@ -15,10 +15,15 @@ namespace semspace {
 /// kIo naming the path when it cannot be opened or read.
 Expected<std::vector<std::string>> read_text_lines(const std::filesystem::path& path);
 
+/// The whole file as one string. kIo naming the path when it cannot be opened or read.
+Expected<std::string> read_text_file(const std::filesystem::path& path);
+
 /// Splits on runs of ASCII whitespace (space, tab, \r, \v, \f, \n); no empty fields.
 std::vector<std::string_view> split_whitespace(std::string_view line);
 
 /// ASCII lowercase copy (non-ASCII bytes unchanged: the evaluation sets are ASCII).
 std::string ascii_lower(std::string_view text);
+/// ASCII uppercase copy.
+std::string ascii_upper(std::string_view text);
 
 }  // namespace semspace
