@@ -166,24 +166,27 @@ Expected<BertPooling> read_sentence_transformers_pooling(const std::filesystem::
   return pooling;
 }
 
-Expected<BertWeights> read_bert_weights(const SafetensorsFile& file, const BertConfig& config) {
+std::string bert_tensor_prefix(const SafetensorsSet& weights) {
   // HF's BertModel saves names without a prefix; the task models (BertForMaskedLM, ...) nest it under "bert.".
-  const std::string prefix = file.find("embeddings.word_embeddings.weight") == nullptr &&
-                                     file.find("bert.embeddings.word_embeddings.weight") != nullptr
-                                 ? "bert."
-                                 : "";
-  // Copies tensor `name` (checked to be `shape`) into `out` at `offset` floats.
+  return !weights.find("embeddings.word_embeddings.weight") && weights.find("bert.embeddings.word_embeddings.weight")
+             ? "bert."
+             : "";
+}
+
+Expected<BertWeights> read_bert_weights(const SafetensorsSet& weights, const BertConfig& config) {
+  const std::string prefix = bert_tensor_prefix(weights);
+  // Copies tensor `name` (checked to be `shape`) into `out`.
   auto load = [&](const std::string& name, std::vector<std::size_t> shape, float* out) -> Status {
-    const SafetensorsTensor* tensor = file.find(prefix + name);
-    if (tensor == nullptr) {
-      return make_error(ErrorCode::kCorrupt, fmt::format("{}: tensor '{}' is missing", file.name(), prefix + name));
+    const SafetensorsRef ref = weights.find(prefix + name);
+    if (!ref) {
+      return make_error(ErrorCode::kCorrupt, fmt::format("{}: tensor '{}' is missing", weights.name(), prefix + name));
     }
-    if (tensor->shape != shape) {
+    if (ref.tensor->shape != shape) {
       return make_error(ErrorCode::kCorrupt,
-                        fmt::format("{}: tensor '{}' has shape [{}], the config needs [{}]", file.name(), tensor->name,
-                                    fmt::join(tensor->shape, ", "), fmt::join(shape, ", ")));
+                        fmt::format("{}: tensor '{}' has shape [{}], the config needs [{}]", ref.file->name(),
+                                    ref.tensor->name, fmt::join(ref.tensor->shape, ", "), fmt::join(shape, ", ")));
     }
-    return file.to_f32(*tensor, {out, tensor->elements()});
+    return ref.file->to_f32(*ref.tensor, {out, ref.tensor->elements()});
   };
   auto load_matrix = [&](const std::string& name, std::size_t rows, std::size_t cols, Matrix& out) -> Status {
     out = Matrix(rows, cols);
@@ -229,27 +232,16 @@ Expected<BertWeights> read_bert_weights(const SafetensorsFile& file, const BertC
 
 Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder) {
   const auto config_path = folder / "config.json";
-  const auto weights_path = folder / "model.safetensors";
   if (!std::filesystem::exists(config_path)) {
     return make_error(ErrorCode::kNotFound, fmt::format("{}: no config.json in the model folder", folder.string()));
-  }
-  if (!std::filesystem::exists(weights_path)) {
-    std::string instead;
-    if (std::filesystem::exists(folder / "model.safetensors.index.json")) {
-      instead = " (it has a sharded model.safetensors.index.json, which is not read)";
-    } else if (std::filesystem::exists(folder / "pytorch_model.bin")) {
-      instead = " (it has pytorch_model.bin; only safetensors weights are read)";
-    }
-    return make_error(ErrorCode::kNotFound,
-                      fmt::format("{}: no model.safetensors in the model folder{}", folder.string(), instead));
   }
   auto config = read_bert_config(config_path);
   if (!config) return tl::unexpected(config.error());
   auto pooling = read_sentence_transformers_pooling(folder);
   if (!pooling) return tl::unexpected(pooling.error());
-  auto file = SafetensorsFile::open(weights_path);
-  if (!file) return tl::unexpected(file.error());
-  auto weights = read_bert_weights(*file, *config);
+  auto files = SafetensorsSet::open_folder(folder);
+  if (!files) return tl::unexpected(files.error());
+  auto weights = read_bert_weights(*files, *config);
   if (!weights) return tl::unexpected(weights.error());
   return BertEncoder::create(*config, std::move(*weights), *pooling);
 }

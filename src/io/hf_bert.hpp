@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "encoders/transformer/bert_encoder.hpp"
-#include "io/safetensors.hpp"
+#include "io/safetensors_set.hpp"
 #include "semspace/status.hpp"
 
 namespace semspace::io {
@@ -27,15 +27,18 @@ Expected<BertConfig> read_bert_config(const std::filesystem::path& config_json);
 /// other modules (Dense, ...), other or combined pooling modes; kCorrupt for malformed JSON.
 Expected<BertPooling> read_sentence_transformers_pooling(const std::filesystem::path& folder);
 
-/// The encoder's weights from a safetensors file, every tensor's shape checked against `config`; Q, K and V are
-/// packed into one matrix per layer. Tensor names are HF BertModel's, all with the "bert." prefix or all without
-/// it; pooler.* and other extra tensors are ignored. Errors name the file and tensor: kCorrupt for a missing
-/// tensor or a wrong shape, kUnsupported for a dtype other than F32/F16/BF16.
-Expected<BertWeights> read_bert_weights(const SafetensorsFile& file, const BertConfig& config);
+/// "bert." when the weights carry HF's task-model prefix (BertForMaskedLM, ...), else "" (BertModel's names).
+std::string bert_tensor_prefix(const SafetensorsSet& weights);
 
-/// Loads `folder`/config.json, `folder`/model.safetensors and the pooling (above) into a BertEncoder.
-/// kNotFound when the folder lacks config.json or model.safetensors (naming what it has instead, e.g. a
-/// pytorch_model.bin or a sharded index, which are not read).
+/// The encoder's weights from safetensors (one file or shards), every tensor's shape checked against `config`; Q,
+/// K and V are packed into one matrix per layer. Tensor names are HF BertModel's, all with the "bert." prefix or
+/// all without it; pooler.* and other extra tensors are ignored. Errors name the file and tensor: kCorrupt for a
+/// missing tensor or a wrong shape, kUnsupported for a dtype other than F32/F16/BF16.
+Expected<BertWeights> read_bert_weights(const SafetensorsSet& weights, const BertConfig& config);
+
+/// Loads `folder`/config.json, the weights (model.safetensors, or model.safetensors.index.json and its shards) and
+/// the pooling (above) into a BertEncoder. kNotFound when the folder lacks config.json or safetensors weights
+/// (naming what it has instead, e.g. a pytorch_model.bin, which is not read).
 Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder);
 
 }  // namespace semspace::io

@@ -162,7 +162,7 @@ Expected<std::vector<RepoFile>> select_model_files(const RepoListing& listing, s
   return chosen;
 }
 
-Expected<std::vector<std::string>> safetensors_shards(std::string_view index_json, std::string_view where) {
+Expected<std::vector<ShardedTensor>> safetensors_weight_map(std::string_view index_json, std::string_view where) {
   auto bad = [&](std::string_view what) {
     return make_error(ErrorCode::kCorrupt, fmt::format("{}: {}", where, what));
   };
@@ -170,14 +170,24 @@ Expected<std::vector<std::string>> safetensors_shards(std::string_view index_jso
   if (doc.is_discarded() || !doc.is_object()) return bad("not a JSON object");
   auto map = doc.find("weight_map");
   if (map == doc.end() || !map->is_object() || map->empty()) return bad("no \"weight_map\" object");
-  std::vector<std::string> shards;
+  std::vector<ShardedTensor> entries;
   for (const auto& [tensor, file] : map->items()) {
     if (!file.is_string()) return bad(fmt::format("weight_map[\"{}\"] is not a file name", tensor));
     const auto& name = file.get_ref<const std::string&>();
     if (!is_safe_repo_path(name) || !ends_with(name, ".safetensors")) {
       return bad(fmt::format("weight_map[\"{}\"] names \"{}\", not a .safetensors file inside the repo", tensor, name));
     }
-    if (std::find(shards.begin(), shards.end(), name) == shards.end()) shards.push_back(name);
+    entries.push_back({tensor, name});
+  }
+  return entries;
+}
+
+Expected<std::vector<std::string>> safetensors_shards(std::string_view index_json, std::string_view where) {
+  auto entries = safetensors_weight_map(index_json, where);
+  if (!entries) return tl::unexpected(entries.error());
+  std::vector<std::string> shards;
+  for (const auto& entry : *entries) {
+    if (std::find(shards.begin(), shards.end(), entry.shard) == shards.end()) shards.push_back(entry.shard);
   }
   return shards;
 }

@@ -42,8 +42,17 @@ bool is_safe_repo_path(std::string_view name);
 /// (pickle weights are not read), saying which weight files the repo does have.
 Expected<std::vector<RepoFile>> select_model_files(const RepoListing& listing, std::string_view repo);
 
-/// The shard file names (unique, in first-seen order) of a model.safetensors.index.json (`weight_map` values).
-/// kCorrupt naming `where` for malformed JSON, a missing weight_map or an unsafe shard name.
+/// One entry of a model.safetensors.index.json's `weight_map`: a tensor and the shard file that holds it.
+struct ShardedTensor {
+  std::string tensor;
+  std::string shard;
+};
+
+/// The `weight_map` of a model.safetensors.index.json, in file order. kCorrupt naming `where` for malformed JSON, a
+/// missing or empty weight_map, or a shard name that is not a .safetensors file inside the repo (is_safe_repo_path).
+Expected<std::vector<ShardedTensor>> safetensors_weight_map(std::string_view index_json, std::string_view where);
+
+/// The shard file names (unique, in first-seen order) of a model.safetensors.index.json; errors as above.
 Expected<std::vector<std::string>> safetensors_shards(std::string_view index_json, std::string_view where);
 
 }  // namespace semspace::io

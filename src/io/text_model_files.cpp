@@ -13,6 +13,7 @@
 #include "io/hf_bert.hpp"
 #include "io/hf_tokenizer.hpp"
 #include "io/hub_client.hpp"
+#include "io/safetensors_set.hpp"
 #include "io/vector_formats.hpp"
 
 namespace semspace::io {
@@ -99,18 +100,27 @@ Expected<std::size_t> read_max_seq_length(const fs::path& folder) {
 }
 
 Expected<std::string> transformer_fingerprint(const fs::path& folder) {
+  // The fixed files, then (for sharded weights only, so single-file fingerprints never change) the index and its
+  // shards in index order.
+  std::vector<fs::path> paths;
+  for (const char* name : kEncoderFiles) paths.push_back(folder / name);
+  if (!fs::exists(folder / "model.safetensors") && fs::exists(folder / "model.safetensors.index.json")) {
+    auto weights = SafetensorsSet::open_folder(folder);
+    if (!weights) return tl::unexpected(weights.error());
+    paths.insert(paths.end(), weights->paths().begin(), weights->paths().end());
+  }
   XXH3_state_t* state = XXH3_createState();
   XXH3_64bits_reset(state);
-  for (const char* name : kEncoderFiles) {
-    const fs::path path = folder / name;
+  for (const fs::path& path : paths) {
     if (!fs::exists(path)) continue;
     auto file = core::MappedFile::open(path);
     if (!file) {
       XXH3_freeState(state);
       return tl::unexpected(file.error());
     }
+    const std::string name = path.lexically_relative(folder).generic_string();
     const std::uint64_t size = (*file)->size();
-    XXH3_64bits_update(state, name, std::char_traits<char>::length(name) + 1);
+    XXH3_64bits_update(state, name.c_str(), name.size() + 1);
     XXH3_64bits_update(state, &size, sizeof(size));
     XXH3_64bits_update(state, (*file)->data(), (*file)->size());
   }

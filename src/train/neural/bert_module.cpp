@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "io/hf_bert.hpp"
+
 namespace semspace::neural {
 namespace {
 
@@ -112,27 +114,25 @@ torch::Tensor BertModuleImpl::forward(const torch::Tensor& ids, const torch::Ten
   return pooled;
 }
 
-Status BertModuleImpl::load(const io::SafetensorsFile& file) {
-  const std::string prefix = file.find("embeddings.word_embeddings.weight") == nullptr &&
-                                     file.find("bert.embeddings.word_embeddings.weight") != nullptr
-                                 ? "bert."
-                                 : "";
+Status BertModuleImpl::load(const io::SafetensorsSet& weights) {
+  const std::string prefix = io::bert_tensor_prefix(weights);
   torch::NoGradGuard no_grad;
   for (auto& item : named_parameters(/*recurse=*/true)) {
     const std::string& name = item.key();
     torch::Tensor& parameter = item.value();
-    const io::SafetensorsTensor* tensor = file.find(prefix + name);
-    if (tensor == nullptr) {
-      return make_error(ErrorCode::kCorrupt, fmt::format("{}: tensor '{}' is missing", file.name(), prefix + name));
+    const io::SafetensorsRef ref = weights.find(prefix + name);
+    if (!ref) {
+      return make_error(ErrorCode::kCorrupt, fmt::format("{}: tensor '{}' is missing", weights.name(), prefix + name));
     }
     std::vector<std::size_t> shape(parameter.sizes().begin(), parameter.sizes().end());
-    if (tensor->shape != shape) {
+    if (ref.tensor->shape != shape) {
       return make_error(ErrorCode::kCorrupt,
-                        fmt::format("{}: tensor '{}' has shape [{}], the config needs [{}]", file.name(), tensor->name,
-                                    fmt::join(tensor->shape, ", "), fmt::join(shape, ", ")));
+                        fmt::format("{}: tensor '{}' has shape [{}], the config needs [{}]", ref.file->name(),
+                                    ref.tensor->name, fmt::join(ref.tensor->shape, ", "), fmt::join(shape, ", ")));
     }
     torch::Tensor values = torch::empty(parameter.sizes(), torch::kFloat);
-    if (auto ok = file.to_f32(*tensor, {values.data_ptr<float>(), static_cast<std::size_t>(values.numel())}); !ok) {
+    if (auto ok = ref.file->to_f32(*ref.tensor, {values.data_ptr<float>(), static_cast<std::size_t>(values.numel())});
+        !ok) {
       return ok;
     }
     parameter.copy_(values);

@@ -7,7 +7,7 @@
 #include <torch/torch.h>
 
 #include "encoders/transformer/bert_encoder.hpp"
-#include "io/safetensors.hpp"
+#include "io/safetensors_set.hpp"
 #include "semspace/status.hpp"
 
 namespace semspace::neural {
@@ -30,9 +30,10 @@ class BertModuleImpl : public torch::nn::Module {
   torch::Tensor token_states(const torch::Tensor& ids, const torch::Tensor& attention_mask,
                              const torch::Tensor& type_ids);
 
-  /// Copies every parameter from `file` (HF names, with or without the "bert." prefix; other tensors ignored).
-  /// kCorrupt naming the file and tensor when one is missing or has another shape; dtype errors as to_f32.
-  Status load(const io::SafetensorsFile& file);
+  /// Copies every parameter from `weights` (one file or shards; HF names, with or without the "bert." prefix;
+  /// other tensors ignored). kCorrupt naming the file and tensor when one is missing or has another shape; dtype
+  /// errors as to_f32.
+  Status load(const io::SafetensorsSet& weights);
   /// Writes every parameter under its HF name (no prefix), F32, as model.safetensors does.
   Status save(const std::filesystem::path& path);
 

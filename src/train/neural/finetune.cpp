@@ -264,7 +264,7 @@ Expected<FinetuneReport> finetune(const fs::path& model_folder, std::vector<io::
     config = transformer->encoder.config();
     pooling = transformer->encoder.pooling();
   }
-  auto weights = io::SafetensorsFile::open(model_folder / "model.safetensors");
+  auto weights = io::SafetensorsSet::open_folder(model_folder);
   if (!weights) return tl::unexpected(weights.error());
 
   // libtorch's own pool stays at one thread: its matrix products run on OpenBLAS, whose threads we set; two pools on

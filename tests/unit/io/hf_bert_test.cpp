@@ -11,9 +11,12 @@
 #include <functional>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "io/npy.hpp"
+#include "io/text_model_files.hpp"
 #include "io_test_util.hpp"
 #include "safetensors_test_util.hpp"
 #include "support/python_reference.hpp"
@@ -139,8 +142,9 @@ TEST_P(BertReference, MatchesTorchForEveryPooling) {
   ASSERT_TRUE(config);
   auto file = SafetensorsFile::open(folder / "model.safetensors");
   ASSERT_TRUE(file);
+  const SafetensorsSet files = SafetensorsSet::single(std::move(*file));
   for (auto [mode, name] : {std::pair{TokenPooling::kMean, "mean"}, {TokenPooling::kCls, "cls"}, {TokenPooling::kMax, "max"}}) {
-    auto weights = read_bert_weights(*file, *config);
+    auto weights = read_bert_weights(files, *config);
     ASSERT_TRUE(weights) << weights.error().message;
     auto pooled_encoder = BertEncoder::create(*config, std::move(*weights), {.mode = mode, .normalize = false});
     ASSERT_TRUE(pooled_encoder) << pooled_encoder.error().message;
@@ -209,17 +213,41 @@ class BertFolderErrors : public testing_util::TempDirTest {
     fs::copy(source_, dir_ / "m", fs::copy_options::recursive);
     folder_ = dir_ / "m";
   }
-  // Rewrites model.safetensors through `edit` on its tensor list.
-  void rewrite(const std::function<void(std::vector<testing_util::RawTensor>&)>& edit) {
+  std::vector<testing_util::RawTensor> source_tensors() {
     auto file = SafetensorsFile::open(source_ / "model.safetensors");
-    ASSERT_TRUE(file);
+    EXPECT_TRUE(file) << file.error().message;
     std::vector<testing_util::RawTensor> tensors;
+    if (!file) return tensors;
     for (const auto& t : file->tensors()) {
       auto raw = file->bytes(t);
       tensors.push_back({t.name, t.dtype, t.shape, std::string(reinterpret_cast<const char*>(raw.data()), raw.size())});
     }
+    return tensors;
+  }
+  // Rewrites model.safetensors through `edit` on its tensor list.
+  void rewrite(const std::function<void(std::vector<testing_util::RawTensor>&)>& edit) {
+    auto tensors = source_tensors();
     edit(tensors);
     testing_util::write_file(folder_ / "model.safetensors", testing_util::safetensors_bytes(tensors));
+  }
+  // Replaces model.safetensors by HF's sharded layout: the tensors split in `shards` files named as HF names them,
+  // and model.safetensors.index.json mapping each tensor to its shard (`edit_map` may alter the map first).
+  void shard(std::size_t shards, const std::function<void(nlohmann::json&)>& edit_map = nullptr) {
+    const auto tensors = source_tensors();
+    nlohmann::json map = nlohmann::json::object();
+    for (std::size_t s = 0; s < shards; ++s) {
+      const std::string name = fmt::format("model-{:05}-of-{:05}.safetensors", s + 1, shards);
+      std::vector<testing_util::RawTensor> part;
+      for (std::size_t i = s; i < tensors.size(); i += shards) {
+        part.push_back(tensors[i]);
+        map[tensors[i].name] = name;
+      }
+      testing_util::write_file(folder_ / name, testing_util::safetensors_bytes(part));
+    }
+    if (edit_map) edit_map(map);
+    nlohmann::json index = {{"metadata", {{"total_size", 0}}}, {"weight_map", map}};
+    testing_util::write_file(folder_ / "model.safetensors.index.json", index.dump(2));
+    fs::remove(folder_ / "model.safetensors");
   }
   void expect_error(ErrorCode code, const std::string& fragment) {
     auto encoder = load_bert_folder(folder_);
@@ -308,7 +336,64 @@ TEST_F(BertFolderErrors, PoolingModules) {
   EXPECT_FALSE(encoder->pooling().normalize);
   fs::remove(folder_ / "model.safetensors");
   testing_util::write_file(folder_ / "pytorch_model.bin", "x");
-  expect_error(ErrorCode::kNotFound, "no model.safetensors in the model folder (it has pytorch_model.bin");
+  expect_error(ErrorCode::kNotFound,
+               "no model.safetensors or model.safetensors.index.json in the model folder (it has pytorch_model.bin");
+}
+
+TEST_F(BertFolderErrors, ShardedWeightsGiveTheSameEncoder) {
+  const fs::path dir = reference_dir();
+  const Batch b = read_batch(dir);
+  auto single = load_bert_folder(source_);
+  ASSERT_TRUE(single) << single.error().message;
+  shard(3);
+  auto sharded = load_bert_folder(folder_);
+  ASSERT_TRUE(sharded) << sharded.error().message;
+  auto expected = single->encode_padded(b.ids, b.mask, b.types, b.n, b.length);
+  auto got = sharded->encode_padded(b.ids, b.mask, b.types, b.n, b.length);
+  ASSERT_TRUE(expected && got);
+  ASSERT_EQ(got->pooled.size(), expected->pooled.size());
+  EXPECT_TRUE(std::equal(got->pooled.data(), got->pooled.data() + got->pooled.size(), expected->pooled.data()));
+
+  auto set = SafetensorsSet::open_folder(folder_);
+  ASSERT_TRUE(set) << set.error().message;
+  ASSERT_EQ(set->paths().size(), 4u);  // the index, then three shards
+  EXPECT_EQ(set->paths()[0].filename(), "model.safetensors.index.json");
+  EXPECT_EQ(set->paths()[3].filename(), "model-00003-of-00003.safetensors");
+  const SafetensorsRef ref = set->find("encoder.layer.1.output.dense.weight");
+  ASSERT_TRUE(ref);
+  EXPECT_EQ(ref.tensor->name, "encoder.layer.1.output.dense.weight");
+  EXPECT_FALSE(set->find("no.such.tensor"));
+
+  // A model's fingerprint covers its shards: changing one byte of one shard changes it.
+  auto before = transformer_fingerprint(folder_);
+  ASSERT_TRUE(before) << before.error().message;
+  const fs::path last = folder_ / "model-00003-of-00003.safetensors";
+  std::string bytes = testing_util::read_file(last);
+  bytes.back() = static_cast<char>(bytes.back() ^ 1);
+  testing_util::write_file(last, bytes);
+  auto after = transformer_fingerprint(folder_);
+  ASSERT_TRUE(after) << after.error().message;
+  EXPECT_NE(*before, *after);
+}
+
+TEST_F(BertFolderErrors, ShardIndexErrorsNameTheIndexAndShard) {
+  shard(2);
+  fs::remove(folder_ / "model-00002-of-00002.safetensors");
+  expect_error(ErrorCode::kNotFound,
+               "model.safetensors.index.json: names shard model-00002-of-00002.safetensors, which is not in the folder");
+  shard(2, [](nlohmann::json& map) {  // point a tensor at the shard that does not hold it
+    auto& entry = map["embeddings.LayerNorm.bias"];
+    entry = entry == "model-00001-of-00002.safetensors" ? "model-00002-of-00002.safetensors"
+                                                         : "model-00001-of-00002.safetensors";
+  });
+  expect_error(ErrorCode::kCorrupt, "maps tensor 'embeddings.LayerNorm.bias' to model-0000");
+  shard(2, [](nlohmann::json& map) { map.erase("encoder.layer.0.output.dense.bias"); });
+  expect_error(ErrorCode::kCorrupt,
+               "model.safetensors.index.json: tensor 'encoder.layer.0.output.dense.bias' is missing");
+  shard(2, [](nlohmann::json& map) { map["encoder.layer.0.output.dense.bias"] = "../outside.safetensors"; });
+  expect_error(ErrorCode::kCorrupt, "names \"../outside.safetensors\", not a .safetensors file inside the repo");
+  testing_util::write_file(folder_ / "model.safetensors.index.json", "[1, 2]");
+  expect_error(ErrorCode::kCorrupt, "model.safetensors.index.json: not a JSON object");
 }
 
 }  // namespace

@@ -40,9 +40,9 @@ BertModule load_module(const fs::path& folder) {
   auto transformer = io::load_transformer_folder(folder);
   EXPECT_TRUE(transformer) << transformer.error().message;
   BertModule module(BertModuleOptions{transformer->encoder.config(), transformer->encoder.pooling(), 0.0, 0.0});
-  auto file = io::SafetensorsFile::open(folder / "model.safetensors");
-  EXPECT_TRUE(file) << file.error().message;
-  auto loaded = module->load(*file);
+  auto weights = io::SafetensorsSet::open_folder(folder);
+  EXPECT_TRUE(weights) << weights.error().message;
+  auto loaded = module->load(*weights);
   EXPECT_TRUE(loaded) << loaded.error().message;
   module->eval();
   return module;
@@ -112,7 +112,7 @@ TEST(BertModule, CheckpointsRoundTripAndErrorsNameTheTensor) {
   ASSERT_TRUE(io::write_safetensors(out, partial));
   auto file = io::SafetensorsFile::open(out);
   ASSERT_TRUE(file);
-  auto refused = module->load(*file);
+  auto refused = module->load(io::SafetensorsSet::single(std::move(*file)));
   ASSERT_FALSE(refused);
   EXPECT_THAT(refused.error().message, ::testing::HasSubstr("'encoder.layer.1.output.dense.bias' is missing"));
 }
