@@ -1,7 +1,8 @@
-// A throwaway stand-in for `semspace serve` while developing the page: the HTTP contract of docs/http-api.md
-// over made-up data (4 groups of words in 16 dimensions), plus the built page from --web. Its "projections" are
-// fixed linear maps, not PCA or t-SNE. Tests use the real binary; this is only for `npm run mock` + `npm run dev`.
-//   node dev/mock-server.mjs [--port 8090] [--web dist]
+// A stand-in for `semspace serve` while developing the page: the HTTP contract of docs/http-api.md over made-up
+// data (4 groups of words in 16 dimensions) or over a word2vec text file (--model) and a JSONL of points whose
+// text is one word (--points), plus the built page from --web. Its "projections" are fixed linear maps, not PCA
+// or t-SNE. Tests use the real binary; this is only for `npm run mock` + `npm run dev`.
+//   node dev/mock-server.mjs [--port 8090] [--web dist] [--model words.txt --points points.jsonl]
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,14 +20,24 @@ const groups = {
   colour: ['red', 'green', 'blue', 'yellow', 'purple', 'orange', 'black', 'white', 'grey', 'brown'],
   tool: ['hammer', 'saw', 'drill', 'wrench', 'chisel', 'axe', 'knife', 'spade', 'rake', 'scissors'],
 };
-const dim = 16;
+let dim = 16;
 const words = [];
-Object.entries(groups).forEach(([group, list], g) => {
-  for (const word of list) {
-    const vector = Array.from({ length: dim }, (_, d) => (d % 4 === g ? 2 : 0) + random() - 0.5);
-    words.push({ id: word, vector, metadata: { group, letter: word[0] } });
+if (option('--model')) {
+  const [header, ...rows] = fs.readFileSync(option('--model'), 'utf8').trim().split('\n');
+  dim = Number(header.split(' ')[1]);
+  const vectors = new Map(rows.map((row) => row.split(' ')).map(([word, ...v]) => [word, v.map(Number)]));
+  for (const line of fs.readFileSync(option('--points'), 'utf8').trim().split('\n')) {
+    const point = JSON.parse(line);
+    words.push({ id: point.id, vector: vectors.get(point.text), metadata: point.metadata ?? {} });
   }
-});
+} else {
+  Object.entries(groups).forEach(([group, list], g) => {
+    for (const word of list) {
+      const vector = Array.from({ length: dim }, (_, d) => (d % 4 === g ? 2 : 0) + random() - 0.5);
+      words.push({ id: word, vector, metadata: { group, letter: word[0] } });
+    }
+  });
+}
 
 const cosine = (a, b) => {
   let ab = 0, aa = 0, bb = 0;

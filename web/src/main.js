@@ -134,11 +134,13 @@ function clearSelection() {
   state.neighbors = new Set();
   ui.neighborsTitle.textContent = 'Nearest neighbours';
   ui.neighbors.replaceChildren();
+  ui.neighborsHint.hidden = false;
 }
 
 function showNeighbors(title, neighbors) {
   ui.neighborsTitle.textContent = title;
   state.neighbors = new Set(neighbors.map((n) => state.indexOf.get(String(n.id))).filter((i) => i !== undefined));
+  ui.neighborsHint.hidden = true;
   renderNeighbors(ui.neighbors, neighbors, (id) => {
     const index = state.indexOf.get(String(id));
     if (index !== undefined) selectPoint(index);
@@ -313,6 +315,8 @@ ui.method.addEventListener('change', () => {
   project();
 });
 ui.dim.addEventListener('change', project);
+ui.limit.addEventListener('change', project);
+ui.perplexity.addEventListener('change', project);
 ui.project.addEventListener('click', project);
 ui.colourBy.addEventListener('change', applyColourBy);
 ui.search.addEventListener('input', applySearch);

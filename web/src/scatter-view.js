@@ -22,7 +22,7 @@ const FRAGMENT_SHADER = `
     vec2 p = gl_PointCoord * 2.0 - 1.0;
     float r = dot(p, p);
     if (r > 1.0) discard;
-    gl_FragColor = vec4(r > 0.6 ? vColor * 0.6 : vColor, 1.0);
+    gl_FragColor = vec4(r > 0.7 ? vColor * 0.7 : vColor, 1.0);
   }`;
 
 // Colours go to the shader as written (sRGB hex), not converted to linear light: the page's palette is what shows.
@@ -146,7 +146,7 @@ export class ScatterView {
     if (this.dim === 2) {
       this.camera.position.set(0, 0, 10);
     } else {
-      this.camera.position.set(1.6, 1.2, 2.6);
+      this.camera.position.set(2.0, 1.5, 3.3);
     }
     this.camera.zoom = 1;
     this.camera.lookAt(0, 0, 0);
