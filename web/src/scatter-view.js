@@ -119,8 +119,8 @@ export class ScatterView {
     if (position) {
       const geometry = new THREE.BufferGeometry();
       geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(position), 3));
-      geometry.setAttribute('color', new THREE.BufferAttribute(new Float32Array([0.85, 0.1, 0.1]), 3));
-      geometry.setAttribute('size', new THREE.BufferAttribute(new Float32Array([18]), 1));
+      geometry.setAttribute('color', new THREE.BufferAttribute(new Float32Array([0.13, 0.13, 0.14]), 3));
+      geometry.setAttribute('size', new THREE.BufferAttribute(new Float32Array([20]), 1));
       this.marker = new THREE.Points(geometry, this.material);
       this.marker.renderOrder = 1;
       this.scene.add(this.marker);

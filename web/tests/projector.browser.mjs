@@ -15,7 +15,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 
 const SKIP = 77;
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,13 +30,30 @@ const CHROMIUM_FLAGS = [
   '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+// The newest modification time under a file or folder.
+function newest(file) {
+  const stat = fs.statSync(file);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...fs.readdirSync(file).map((name) => newest(path.join(file, name))));
+}
+
 function prerequisites() {
   const missing = [];
   if (!fs.existsSync(browserPath)) missing.push(`${browserPath} (apt-get install chromium; scripts/setup does)`);
-  if (!fs.existsSync(path.join(dist, 'index.html'))) missing.push(`${dist}/index.html (npm run build in web/; scripts/setup does)`);
+  if (!fs.existsSync(path.join(webDir, 'node_modules', 'playwright-core'))) missing.push('web/node_modules (npm ci in web/; scripts/setup does)');
+  const built = path.join(dist, 'index.html');
+  if (!fs.existsSync(built)) {
+    missing.push(`${built} (npm run build in web/; scripts/setup does)`);
+  } else if (['index.html', 'src', 'vite.config.js'].some((f) => newest(path.join(webDir, f)) > fs.statSync(built).mtimeMs)) {
+    // Testing an old build of the page would pass or fail for the wrong reasons.
+    missing.push(`a current ${built}: web/ sources are newer (npm run build in web/; scripts/setup does)`);
+  }
   if (!useMock) {
     if (!fs.existsSync(binary)) missing.push(`${binary} (build semspace first)`);
-    else if (spawnSync(binary, ['serve', '--help'], { stdio: 'ignore' }).status !== 0) missing.push(`the serve command of ${binary}`);
+    // An unknown subcommand with --help prints the top-level help, so look for serve's own usage line.
+    else if (!/^Usage: .*\bserve\b/m.test(spawnSync(binary, ['serve', '--help'], { encoding: 'utf8' }).stdout ?? '')) {
+      missing.push(`the serve command of ${binary}`);
+    }
   }
   return missing;
 }
@@ -276,6 +292,7 @@ async function main() {
     console.error(`projector browser test ${required ? 'FAILED' : 'skipped'}: missing ${missing.join('; ')}`);
     return required ? 1 : SKIP;
   }
+  const { chromium } = await import('playwright-core');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semspace-projector-'));
   let server;
   let browser;
