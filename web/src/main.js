@@ -11,6 +11,7 @@ import { stylePoints } from './point-style.js';
 import { renderNeighbors } from './neighbor-list.js';
 import { renderLegend } from './legend.js';
 import { ScatterView } from './scatter-view.js';
+import { checkProjection, checkNeighbors, checkLocation } from './responses.js';
 
 const NEIGHBOR_COUNT = 10;
 const SEED = 42;
@@ -160,14 +161,11 @@ async function selectPoint(index) {
   ui.neighbors.replaceChildren();
   setStatus('loading', `neighbours of ${point.id}…`);
   try {
-    let neighbors;
-    if (source.kind === 'collection') {
-      const answer = await api.searchById(source.name, point.id, NEIGHBOR_COUNT);
-      neighbors = answer.result.map((r) => ({ id: r.id, score: r.score }));
-    } else {
-      const answer = await api.modelNeighbors(source.name, String(point.id), NEIGHBOR_COUNT);
-      neighbors = answer.result.map((r) => ({ id: r.word, score: r.score }));
-    }
+    const what = `neighbours of ${point.id}`;
+    const neighbors =
+      source.kind === 'collection'
+        ? checkNeighbors(await api.searchById(source.name, point.id, NEIGHBOR_COUNT), 'id', what)
+        : checkNeighbors(await api.modelNeighbors(source.name, String(point.id), NEIGHBOR_COUNT), 'word', what);
     if (request !== state.request) return;
     clearError();
     showNeighbors(`Nearest neighbours of ${point.id}`, neighbors);
@@ -226,8 +224,8 @@ async function project() {
         : await api.projectModel(source.name, params);
     if (request !== state.request) return;
     clearError();
-    const dim = Number(answer.dim ?? params.dim);
-    state.points = answer.points;
+    const { dim, points } = checkProjection(answer, params.dim, `projecting ${source.name}`);
+    state.points = points;
     state.indexOf = new Map(state.points.map((p, i) => [String(p.id), i]));
     state.fit = fitToCube(
       state.points.map((p) => p.coords),
@@ -262,13 +260,13 @@ async function locate() {
   const request = ++state.request;
   setStatus('loading', 'placing the text…');
   try {
-    const answer = await api.locate(source.name, text, params);
+    const answer = checkLocation(await api.locate(source.name, text, params), params.dim, 'placing the text');
     if (request !== state.request) return;
     clearError();
     setLocated({ text, position: applyFit(state.fit, answer.coords) });
     ui.locateInfo.textContent = `placed at (${answer.coords.map((c) => Number(c).toFixed(2)).join(', ')})`;
     clearSelection();
-    showNeighbors(`Nearest neighbours of “${text}”`, answer.neighbors ?? []);
+    showNeighbors(`Nearest neighbours of “${text}”`, answer.neighbors);
     setStatus('ready', `${state.points.length} points`);
   } catch (error) {
     if (request === state.request) showError(error);
