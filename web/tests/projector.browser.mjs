@@ -10,11 +10,11 @@
 // instead of the binary: for developing the page only; ctest never sets it.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { CHROMIUM_FLAGS, freePort, waitForHealth, drawnPixels, stopChild } from './browser-support.mjs';
 
 const SKIP = 77;
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,11 +24,6 @@ const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const artefacts = process.env.SEMSPACE_ARTEFACTS ?? path.join(repo, 'build', 'web-test');
 const dist = path.join(webDir, 'dist');
 const useMock = process.env.SEMSPACE_PROJECTOR_MOCK === '1';
-// Flags from shared/reading/environment.md, plus SwiftShader so WebGL works without a GPU.
-const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic',
-  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 // The newest modification time under a file or folder.
 function newest(file) {
@@ -99,16 +94,6 @@ function makeCollection(dir, { model, points }) {
   return db;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(dir) {
   const port = await freePort();
@@ -120,32 +105,9 @@ async function startServer(dir) {
   let stderr = '';
   child.stderr.on('data', (chunk) => { stderr += chunk; });
   const url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${stderr}`);
-    try {
-      if ((await fetch(`${url}health`)).ok) return { child, url, stderr: () => stderr };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the server did not answer /health within 30 s: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitForHealth(url, child, () => stderr);
+  return { child, url, stderr: () => stderr };
 }
-
-// Counts the canvas pixels that are not the white background: the points actually drawn by WebGL.
-const drawnPixels = (page) =>
-  page.$eval('#scatter', (canvas) => {
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const context = copy.getContext('2d');
-    context.drawImage(canvas, 0, 0);
-    const { data } = context.getImageData(0, 0, copy.width, copy.height);
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235) count += 1;
-    return count;
-  });
 
 const waitReady = (page) => page.waitForSelector('#status[data-state="ready"]', { timeout: 60_000 });
 
@@ -318,10 +280,7 @@ async function main() {
     return 1;
   } finally {
     if (browser) await browser.close();
-    if (server) {
-      server.child.kill('SIGTERM');
-      await new Promise((resolve) => (server.child.exitCode !== null ? resolve() : server.child.on('exit', resolve)));
-    }
+    if (server) await stopChild(server.child);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
