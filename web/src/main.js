@@ -40,6 +40,7 @@ const ui = {
   tooltip: $('tooltip'),
   markerLabel: $('marker-label'),
   status: $('status'),
+  help: $('help'),
 };
 
 const api = createApi();
@@ -241,6 +242,7 @@ async function project() {
     ui.locateInfo.textContent = '';
     ui.canvas.dataset.pointCount = String(state.points.length);
     ui.canvas.dataset.dim = String(dim);
+    ui.help.textContent = dim === 2 ? 'Drag to pan, wheel to zoom.' : 'Drag to rotate, right-drag to pan, wheel to zoom.';
     fillColourFields();
     applyColourBy();
     applySearch();
@@ -279,7 +281,7 @@ function chooseSource() {
   const canLocate = Boolean(state.source?.canLocate);
   ui.locate.disabled = !canLocate;
   ui.locateText.disabled = !canLocate;
-  ui.locateText.placeholder = canLocate ? 'a text to embed' : 'only for collections with a model';
+  ui.locateText.placeholder = canLocate ? 'a text to embed' : 'needs a collection with a model';
   project();
 }
 
