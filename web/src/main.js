@@ -26,6 +26,7 @@ const ui = {
   limit: $('limit'),
   perplexity: $('perplexity'),
   project: $('project'),
+  resetView: $('reset-view'),
   colourBy: $('colour-by'),
   legend: $('legend'),
   search: $('search'),
@@ -318,6 +319,7 @@ ui.dim.addEventListener('change', project);
 ui.limit.addEventListener('change', project);
 ui.perplexity.addEventListener('change', project);
 ui.project.addEventListener('click', project);
+ui.resetView.addEventListener('click', () => view.resetCamera());
 ui.colourBy.addEventListener('change', applyColourBy);
 ui.search.addEventListener('input', applySearch);
 ui.locate.addEventListener('click', locate);

@@ -179,10 +179,46 @@ async function test(page, url) {
   assert.match(await page.textContent('#neighbors-title'), /dog/);
   console.log(`neighbours of dog: ${rows.map((r) => `${r.id} ${r.score}`).join(', ')}`);
 
+  // 2-D zoom (wheel) spreads the points apart; pan (drag) moves them all by the drag; Reset view undoes both.
+  const spread = async () => {
+    const [a, b] = await page.evaluate(() => ['dog', 'hammer'].map((id) => window.semspaceProjector.screenPosition(id)));
+    return Math.hypot(a.x - b.x, a.y - b.y);
+  };
+  const where = (id) => page.evaluate((pointId) => window.semspaceProjector.screenPosition(pointId), id);
+  const spreadBefore = await spread();
+  const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await page.mouse.move(centre.x, centre.y);
+  await page.mouse.wheel(0, -400);
+  await page.waitForFunction((d) => {
+    const [a, b] = ['dog', 'hammer'].map((id) => window.semspaceProjector.screenPosition(id));
+    return Math.hypot(a.x - b.x, a.y - b.y) > d * 1.2;
+  }, spreadBefore);
+  const panFrom = await where('dog');
+  await page.mouse.down();
+  await page.mouse.move(centre.x + 60, centre.y + 30, { steps: 5 });
+  await page.mouse.up();
+  const panTo = await where('dog');
+  assert.ok(Math.abs(panTo.x - panFrom.x - 60) < 3 && Math.abs(panTo.y - panFrom.y - 30) < 3, `pan moved dog by the drag: ${JSON.stringify([panFrom, panTo])}`);
+  assert.deepEqual(await neighbourRows(page), rows, 'a drag is not a click: the selection stays');
+  await page.click('#reset-view');
+  assert.ok(Math.abs((await spread()) - spreadBefore) < 1, 'Reset view restores the zoom');
+
   // 3-D.
   await page.selectOption('#dim', '3');
   await waitProjected(page, 3);
   assert.equal(Number(await page.$eval('#scatter', (c) => c.dataset.pointCount)), n);
+  // 3-D: a drag rotates the view, so points move on screen by different amounts (not a plain pan).
+  const [catBefore, sawBefore] = [await where('cat'), await where('saw')];
+  await page.mouse.move(centre.x, centre.y);
+  await page.mouse.down();
+  await page.mouse.move(centre.x + 120, centre.y + 40, { steps: 5 });
+  await page.mouse.up();
+  const [catAfter, sawAfter] = [await where('cat'), await where('saw')];
+  const moved = (p, q) => ({ x: q.x - p.x, y: q.y - p.y });
+  const [mc, ms] = [moved(catBefore, catAfter), moved(sawBefore, sawAfter)];
+  assert.ok(Math.hypot(mc.x, mc.y) > 5 || Math.hypot(ms.x, ms.y) > 5, 'the drag moved the points');
+  assert.ok(Math.hypot(mc.x - ms.x, mc.y - ms.y) > 2, 'the drag rotated rather than panned');
+  await page.click('#reset-view');
   const pixels3d = await drawnPixels(page);
   assert.ok(pixels3d > n * 10, `3-D: ${pixels3d} drawn pixels`);
   console.log(`3-D PCA: ${pixels3d} pixels drawn`);
