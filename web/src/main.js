@@ -56,7 +56,11 @@ const state = {
   neighbors: new Set(),
   selected: -1,
   located: null, // {position, text}
-  request: 0, // sequence number: answers to superseded requests are dropped
+  // Sequence numbers: answers to superseded requests are dropped. A new projection supersedes both kinds; a
+  // neighbour or locate request only the previous one of those, so clicking a point never cancels a projection.
+  projectionRequest: 0,
+  detailRequest: 0,
+  projecting: false, // while true, the status line belongs to the projection
 };
 
 const view = new ScatterView(ui.canvas, { onHover: showTooltip, onClick: selectPoint });
@@ -71,6 +75,11 @@ window.semspaceProjector = {
 function setStatus(stateName, text) {
   ui.status.dataset.state = stateName;
   ui.status.textContent = text;
+}
+
+// Status for a neighbour or locate request; a projection in flight keeps the status line to itself.
+function setDetailStatus(stateName, text) {
+  if (!state.projecting) setStatus(stateName, text);
 }
 
 function showError(error) {
@@ -152,28 +161,33 @@ function showNeighbors(title, neighbors) {
 }
 
 async function selectPoint(index) {
-  if (index < 0) return;
+  const request = ++state.detailRequest;
+  if (index < 0) {
+    // A click on empty space clears the selection.
+    clearSelection();
+    restyle();
+    return;
+  }
   const point = state.points[index];
   const source = state.source;
-  const request = ++state.request;
   state.selected = index;
   state.neighbors = new Set();
   restyle();
   ui.neighborsTitle.textContent = `Nearest neighbours of ${point.id}`;
   ui.neighbors.replaceChildren();
-  setStatus('loading', `neighbours of ${point.id}…`);
+  setDetailStatus('loading', `neighbours of ${point.id}…`);
   try {
     const what = `neighbours of ${point.id}`;
     const neighbors =
       source.kind === 'collection'
         ? checkNeighbors(await api.searchById(source.name, point.id, NEIGHBOR_COUNT), 'id', what)
         : checkNeighbors(await api.modelNeighbors(source.name, String(point.id), NEIGHBOR_COUNT), 'word', what);
-    if (request !== state.request) return;
+    if (request !== state.detailRequest) return;
     clearError();
     showNeighbors(`Nearest neighbours of ${point.id}`, neighbors);
-    setStatus('ready', `${state.points.length} points`);
+    setDetailStatus('ready', `${state.points.length} points`);
   } catch (error) {
-    if (request === state.request) showError(error);
+    if (request === state.detailRequest) showError(error);
   }
 }
 
@@ -216,7 +230,9 @@ async function project() {
     return;
   }
   const params = projectionParams();
-  const request = ++state.request;
+  const request = ++state.projectionRequest;
+  state.detailRequest += 1;
+  state.projecting = true;
   setStatus('loading', `projecting ${source.name} (${params.method === 'pca' ? 'PCA' : 't-SNE'}, ${params.dim}-D)…`);
   ui.project.disabled = true;
   try {
@@ -224,7 +240,8 @@ async function project() {
       source.kind === 'collection'
         ? await api.projectCollection(source.name, params)
         : await api.projectModel(source.name, params);
-    if (request !== state.request) return;
+    if (request !== state.projectionRequest) return;
+    state.projecting = false;
     clearError();
     const { dim, points } = checkProjection(answer, params.dim, `projecting ${source.name}`);
     state.points = points;
@@ -249,9 +266,12 @@ async function project() {
     applySearch();
     setStatus('ready', `${state.points.length} points`);
   } catch (error) {
-    if (request === state.request) showError(error);
+    if (request === state.projectionRequest) {
+      state.projecting = false;
+      showError(error);
+    }
   } finally {
-    ui.project.disabled = false;
+    if (request === state.projectionRequest) ui.project.disabled = false;
   }
 }
 
@@ -260,19 +280,19 @@ async function locate() {
   const text = ui.locateText.value.trim();
   if (!source || source.kind !== 'collection' || text === '' || !state.fit) return;
   const params = projectionParams();
-  const request = ++state.request;
-  setStatus('loading', 'placing the text…');
+  const request = ++state.detailRequest;
+  setDetailStatus('loading', 'placing the text…');
   try {
     const answer = checkLocation(await api.locate(source.name, text, params), params.dim, 'placing the text');
-    if (request !== state.request) return;
+    if (request !== state.detailRequest) return;
     clearError();
     setLocated({ text, position: applyFit(state.fit, answer.coords) });
     ui.locateInfo.textContent = `placed at (${answer.coords.map((c) => Number(c).toFixed(2)).join(', ')})`;
     clearSelection();
     showNeighbors(`Nearest neighbours of “${text}”`, answer.neighbors);
-    setStatus('ready', `${state.points.length} points`);
+    setDetailStatus('ready', `${state.points.length} points`);
   } catch (error) {
-    if (request === state.request) showError(error);
+    if (request === state.detailRequest) showError(error);
   }
 }
 

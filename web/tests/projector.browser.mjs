@@ -202,6 +202,10 @@ async function test(page, url) {
   assert.deepEqual(await neighbourRows(page), rows, 'a drag is not a click: the selection stays');
   await page.click('#reset-view');
   assert.ok(Math.abs((await spread()) - spreadBefore) < 1, 'Reset view restores the zoom');
+  // A click on empty space (the canvas corner lies outside the fitted cube) clears the selection.
+  await page.mouse.click(box.x + 5, box.y + 5);
+  await page.waitForFunction(() => document.querySelectorAll('#neighbors li').length === 0);
+  assert.equal(await page.textContent('#neighbors-title'), 'Nearest neighbours');
 
   // 3-D.
   await page.selectOption('#dim', '3');
