@@ -213,6 +213,7 @@ TEST_F(TextModelCli, ModelInfoDescribesWordVectors) {
   EXPECT_EQ(json["fingerprint"].get<std::string>().rfind("wv-", 0), 0u);
 }
 
+#ifdef SEMSPACE_WITH_FINETUNE  // built only with libtorch (SEMSPACE_FINETUNE=ON, the default)
 // `semspace finetune` runs semspace-finetune (libtorch) with every argument, --help included; its output folder is a
 // model every other command takes, with a fingerprint of its own.
 TEST_F(TextModelCli, FinetuneRunsTheLibtorchExecutableAndWritesAModelFolder) {
@@ -252,5 +253,6 @@ TEST_F(TextModelCli, FinetuneRunsTheLibtorchExecutableAndWritesAModelFolder) {
   EXPECT_EQ(words.code, 2);
   EXPECT_NE(words.err.find("needs a transformer"), std::string::npos) << words.err;
 }
+#endif
 
 }  // namespace
