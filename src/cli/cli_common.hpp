@@ -60,5 +60,7 @@ void register_cluster(CLI::App& app, int& exit_code);
 void register_finetune(CLI::App& app, int& exit_code);  // runs semspace-finetune (libtorch)
 void register_report(CLI::App& app, int& exit_code);
 void register_bias(CLI::App& app, int& exit_code);  // weat, debias
+void register_classify(CLI::App& app, int& exit_code);  // train, predict
+void register_anomaly(CLI::App& app, int& exit_code);
 
 }  // namespace semspace::cli
