@@ -1,6 +1,7 @@
 // semspace classify train | predict: k-NN or logistic regression over vectors with class labels;
 // cross-validated scores, then a model fitted on every row and saved (SSCLF001), applied later to new rows.
 #include <algorithm>
+#include <chrono>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -31,6 +32,11 @@ struct PredictFlags {
   int threads = 0;
   bool json = false;
 };
+
+// Wall seconds of the library call alone (no reading or writing), for --json and the benchmarks.
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 int usage(std::string message) { return report(Error{ErrorCode::kInvalidArgument, std::move(message)}); }
 
@@ -111,14 +117,16 @@ int run_train(const TrainFlags& f) {
     progress.finish(fmt::format("{} folds", f.folds));
     cv = std::move(*result);
   }
+  const auto fit_start = std::chrono::steady_clock::now();
   auto model = fit(in->vectors.view(), encoded.indices);
+  const double fit_seconds = seconds_since(fit_start);
   if (!model) return runtime(Error{model.error().code, fmt::format("{}: {}", in->source, model.error().message)});
   if (auto ok = save_classifier(*model, f.output); !ok) return runtime(ok.error());
 
   const bool logistic = !knn;
   if (f.json) {
     nlohmann::json out = {{"method", f.method}, {"rows", rows}, {"dim", in->vectors.cols()},
-                          {"classes", encoded.classes}, {"output", f.output}};
+                          {"classes", encoded.classes}, {"output", f.output}, {"fit_seconds", fit_seconds}};
     if (knn) {
       out["k"] = f.k;
       out["metric"] = knn_metric_name(knn_options.metric);
@@ -176,7 +184,9 @@ int run_predict(const PredictFlags& f) {
                                      in->vectors.cols(), f.classifier, classifier->dim)});
   }
   const int threads = f.threads > 0 ? f.threads : default_threads();
+  const auto predict_start = std::chrono::steady_clock::now();
   auto predicted = predict(*classifier, in->vectors.view(), threads);
+  const double predict_seconds = seconds_since(predict_start);
   if (!predicted) return runtime(predicted.error());
   const auto& classes = classifier->classes;
   // With --labels, the predictions are also scored (classes unknown to the classifier count as errors).
@@ -198,7 +208,7 @@ int run_predict(const PredictFlags& f) {
       proba.push_back(std::vector<double>(p, p + classes.size()));
     }
     nlohmann::json out = {{"method", logistic ? "logistic" : "knn"}, {"rows", predicted->classes.size()},
-                          {"classes", classes}, {"labels", labels}};
+                          {"classes", classes}, {"labels", labels}, {"predict_seconds", predict_seconds}};
     out[logistic ? "probabilities" : "vote_shares"] = proba;
     if (accuracy) out["accuracy"] = *accuracy;
     if (!f.output.empty()) out["output"] = f.output;
