@@ -11,7 +11,6 @@
 #include "analysis/classify/knn_search.hpp"
 #include "cli/analysis_input.hpp"
 #include "cli/cli_common.hpp"
-#include "io/atomic_file.hpp"
 
 namespace semspace::cli {
 namespace {
@@ -26,12 +25,9 @@ struct AnomalyFlags {
 constexpr std::size_t kJsonScoresMax = 100000;  // beyond this, --json leaves the scores to --output
 
 Status write_scores(const std::string& path, const std::vector<double>& scores) {
-  auto file = io::AtomicFileWriter::create(path);
-  if (!file) return tl::unexpected(file.error());
   std::string text;
   for (double s : scores) text += fmt::format("{:.9g}\n", s);
-  if (auto ok = file->write(text); !ok) return ok;
-  return file->commit();
+  return write_text_file(path, text);
 }
 
 int run_anomaly(const AnomalyFlags& f) {

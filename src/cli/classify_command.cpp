@@ -12,7 +12,6 @@
 #include "cli/analysis_input.hpp"
 #include "cli/cli_common.hpp"
 #include "core/progress.hpp"
-#include "io/atomic_file.hpp"
 
 namespace semspace::cli {
 namespace {
@@ -165,12 +164,9 @@ int run_train(const TrainFlags& f) {
 
 Status write_predictions(const std::string& path, const std::vector<std::uint32_t>& predicted,
                          const std::vector<std::string>& classes) {
-  auto file = io::AtomicFileWriter::create(path);
-  if (!file) return tl::unexpected(file.error());
   std::string text;
   for (auto c : predicted) text += classes[c] + "\n";
-  if (auto ok = file->write(text); !ok) return ok;
-  return file->commit();
+  return write_text_file(path, text);
 }
 
 int run_predict(const PredictFlags& f) {

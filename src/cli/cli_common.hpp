@@ -39,6 +39,10 @@ Expected<TextModel> load_text_model(const std::string& spec);
 /// Says once on stderr how many texts were longer than a transformer's max length and were truncated.
 void note_truncation(const TextModel& model, const TextEncodeStats& stats);
 
+/// Writes `text` to `path` atomically (temporary file, then rename): the per-row outputs of cluster, classify
+/// predict and anomaly.
+Status write_text_file(const std::string& path, const std::string& text);
+
 /// Prints one JSON object on stdout, followed by a newline.
 void print_json(const nlohmann::json& value);
 

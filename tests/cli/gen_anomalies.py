@@ -5,8 +5,9 @@ python3 gen_anomalies.py OUT.npy LABELS.txt
 "normal" or "anomaly" per row. Deterministic (fixed seed).
 """
 import random
-import struct
 import sys
+
+from npy_file import npy_bytes
 
 out, labels_path = sys.argv[1], sys.argv[2]
 rng = random.Random(11)
@@ -14,11 +15,7 @@ dim = 4
 rows = [[rng.uniform(-1, 1) for _ in range(dim)] for _ in range(100)]
 for i in range(5):
     rows.append([(10.0 + i) if j == i % dim else 0.0 for j in range(dim)])
-header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (len(rows), dim)
-header += " " * (63 - (10 + len(header)) % 64) + "\n"
 with open(out, "wb") as f:
-    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
-    for row in rows:
-        f.write(struct.pack("<%df" % dim, *row))
+    f.write(npy_bytes(rows))
 with open(labels_path, "w") as f:
     f.write("".join(("normal" if i < 100 else "anomaly") + "\n" for i in range(len(rows))))
