@@ -15,15 +15,15 @@ Usage: OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare/classify_vs_skl
 (env: REPEATS, THREADS). Writes bench/results/classify_vs_sklearn-<date>.md; then bench/update_results.sh.
 """
 import csv
-import warnings
 import json
 import os
 import sys
 import tempfile
+import warnings
 
-THREADS = int(os.environ.get("THREADS", 2))
-os.environ["OMP_NUM_THREADS"] = str(THREADS)
-os.environ["OPENBLAS_NUM_THREADS"] = str(THREADS)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import issue5_bench as bench  # noqa: E402  (sets the thread count before numpy loads OpenBLAS)
+from issue5_bench import REPEATS, THREADS  # noqa: E402
 
 import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
@@ -33,10 +33,6 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import issue5_bench as bench  # noqa: E402
-
-REPEATS = int(os.environ.get("REPEATS", 3))
 DATA = os.path.join(os.path.dirname(bench.ROOT), "shared", "data")
 MAX_CHARS = 2000  # e-mails are long; SIF over the first 2,000 characters
 

@@ -1,6 +1,7 @@
-"""What the issue-5 comparisons (classify_vs_sklearn.py, kmeans_pca_vs_sklearn_faiss.py) share: running
-build/semspace under a wall clock, medians of repeated runs, embedding texts with semspace, and the report header
-(date, commit, machine, load) every bench/results/*.md starts with."""
+"""What the issue-5 comparisons (classify_vs_sklearn.py, kmeans_pca_vs_sklearn_faiss.py) share: the thread count
+(THREADS, default 2, given to OpenMP and OpenBLAS here, so import this before numpy, scikit-learn or FAISS),
+running build/semspace under a wall clock, medians of repeated runs, embedding texts with semspace, and the report
+header (date, commit, machine, load) every bench/results/*.md starts with."""
 import datetime
 import json
 import os
@@ -8,6 +9,11 @@ import platform
 import statistics
 import subprocess
 import time
+
+THREADS = int(os.environ.get("THREADS", 2))
+REPEATS = int(os.environ.get("REPEATS", 3))
+os.environ["OMP_NUM_THREADS"] = str(THREADS)
+os.environ["OPENBLAS_NUM_THREADS"] = str(THREADS)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -22,9 +22,9 @@ import os
 import sys
 import tempfile
 
-THREADS = int(os.environ.get("THREADS", 2))
-os.environ["OMP_NUM_THREADS"] = str(THREADS)
-os.environ["OPENBLAS_NUM_THREADS"] = str(THREADS)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import issue5_bench as bench  # noqa: E402  (sets the thread count before numpy loads OpenBLAS)
+from issue5_bench import REPEATS, THREADS  # noqa: E402
 
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
@@ -32,10 +32,6 @@ import sklearn  # noqa: E402
 from sklearn.cluster import KMeans  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import issue5_bench as bench  # noqa: E402
-
-REPEATS = int(os.environ.get("REPEATS", 3))
 K, ITERATIONS, COMPONENTS = 100, 20, 50
 CORPUS = os.path.join(os.environ.get("SEMSPACE_HOME", os.path.expanduser("~/.cache/semspace")), "corpus", "corpus.txt")
 

@@ -96,5 +96,31 @@ TEST(ClassifierFile, CorruptFilesGiveErrorsNamingTheFile) {
   EXPECT_EQ(load_classifier(dir / "missing.clf").error().code, ErrorCode::kIo);
 }
 
+// Every truncation and every single-byte change of a k-NN and a logistic file: an error naming the file, never
+// a crash or a wrong model (the fuzz target explores further; this runs in every ctest).
+TEST(ClassifierFile, EveryTruncationAndByteChangeIsRefused) {
+  auto t = trained();
+  auto knn = fit_knn_classifier(t.blobs.x.view(), t.blobs.truth, t.names, {.k = 3});
+  auto logistic = fit_logistic_classifier(t.blobs.x.view(), t.blobs.truth, t.names, {});
+  ASSERT_TRUE(knn && logistic);
+  auto dir = testing::scratch_dir("classifier_file_sweep");
+  for (const auto* clf : {&*knn, &*logistic}) {
+    ASSERT_TRUE(save_classifier(*clf, dir / "good.clf"));
+    const auto good = read_all(dir / "good.clf");
+    auto refused = [&](const std::vector<char>& bytes) {
+      auto loaded = load_classifier(std::as_bytes(std::span(bytes.data(), bytes.size())), "sweep.clf");
+      return !loaded && loaded.error().message.rfind("sweep.clf: ", 0) == 0;
+    };
+    for (std::size_t n = 0; n < good.size(); ++n) {
+      EXPECT_TRUE(refused(std::vector<char>(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n)))) << "truncated to " << n;
+    }
+    for (std::size_t i = 0; i < good.size(); ++i) {
+      auto changed = good;
+      changed[i] = static_cast<char>(changed[i] ^ 0x5a);
+      EXPECT_TRUE(refused(changed)) << "byte " << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace semspace
