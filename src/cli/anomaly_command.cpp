@@ -11,6 +11,7 @@
 #include "analysis/classify/knn_search.hpp"
 #include "cli/analysis_input.hpp"
 #include "cli/cli_common.hpp"
+#include "core/progress.hpp"
 
 namespace semspace::cli {
 namespace {
@@ -46,8 +47,15 @@ int run_anomaly(const AnomalyFlags& f) {
   }
   const int threads = f.threads > 0 ? f.threads : default_threads();
   const KnnMetric metric = f.metric == "cosine" ? KnnMetric::kCosine : KnnMetric::kL2;
-  auto neighbours = knn_search_self(in->vectors.view(), {.k = f.k, .metric = metric, .threads = threads});
+  core::Progress progress(fmt::format("anomaly: {} nearest neighbours", f.k),
+                          core::Progress::stderr_is_terminal() && rows > 20000);
+  auto neighbours = knn_search_self(in->vectors.view(),
+                                    {.k = f.k, .metric = metric, .threads = threads, .on_progress = [&](std::size_t done) {
+                                       progress.update(static_cast<double>(done) / static_cast<double>(rows),
+                                                       fmt::format("{} rows", core::human_count(static_cast<double>(done))));
+                                     }});
   if (!neighbours) return report(neighbours.error());
+  progress.finish(fmt::format("{} rows", core::human_count(static_cast<double>(rows))));
   const auto scores = f.method == "lof"
                           ? lof_scores(*neighbours)
                           : knn_distance_scores(*neighbours, f.score == "kth" ? KnnDistanceScore::kKth : KnnDistanceScore::kMean);

@@ -1,6 +1,7 @@
 #include "analysis/classify/knn_search.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -58,6 +59,7 @@ Neighbours search(MatrixView queries, MatrixView reference, const KnnSearchOptio
   Neighbours out{.rows = queries.rows, .k = k, .ids = std::vector<std::uint32_t>(queries.rows * k),
                  .distances = std::vector<float>(queries.rows * k)};
   constexpr std::size_t kRowsPerTask = 4 * kQueryBlock;
+  std::atomic<std::size_t> rows_done{0};
   analysis_detail::for_row_blocks(queries.rows, kRowsPerTask, options.threads, [&](int, std::size_t begin, std::size_t end) {
     std::vector<TopK> tops(end - begin, TopK(k));
     for_each_score_block(queries, begin, end, packed,
@@ -88,6 +90,8 @@ Neighbours search(MatrixView queries, MatrixView reference, const KnnSearchOptio
         out.distances[q * k + i] = cosine ? std::max(d, 0.0f) : d;
       }
     }
+    const std::size_t done = rows_done.fetch_add(end - begin) + (end - begin);
+    if (options.on_progress) options.on_progress(done);
   });
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ struct KnnSearchOptions {
   int k = 10;
   KnnMetric metric = KnnMetric::kL2;
   int threads = 1;
+  /// Called with the number of query rows finished so far, from the worker threads (must be thread-safe, as
+  /// core::Progress::update is); empty = no reports.
+  std::function<void(std::size_t rows_done)> on_progress{};
 };
 
 /// rows x k neighbours, nearest first; ties go to the smaller reference row. distances are Euclidean for kL2

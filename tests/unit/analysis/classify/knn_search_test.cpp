@@ -1,6 +1,7 @@
 #include "analysis/classify/knn_search.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 
@@ -85,8 +86,16 @@ TEST(KnnSearch, SelfSearchSkipsTheRowButKeepsItsDuplicates) {
 TEST(KnnSearch, SameResultOnOneOrThreeThreads) {
   Matrix x = gaussian_matrix(500, 8, 4);
   auto one = knn_search_self(x.view(), {.k = 5, .threads = 1});
-  auto three = knn_search_self(x.view(), {.k = 5, .threads = 3});
+  std::atomic<std::size_t> reports{0}, most{0};
+  auto three = knn_search_self(x.view(), {.k = 5, .threads = 3, .on_progress = [&](std::size_t done) {
+                                            ++reports;
+                                            std::size_t seen = most.load();
+                                            while (done > seen && !most.compare_exchange_weak(seen, done)) {
+                                            }
+                                          }});
   ASSERT_TRUE(one && three);
+  EXPECT_EQ(reports.load(), 3u);  // 500 rows in tasks of 192: three reports, the last one for all rows
+  EXPECT_EQ(most.load(), 500u);
   EXPECT_EQ(one->ids, three->ids);
   EXPECT_EQ(one->distances, three->distances);
 }
