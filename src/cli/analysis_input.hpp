@@ -1,4 +1,4 @@
-// The rows an analysis command works on (project and cluster; later classify and anomaly): a .npy matrix, the
+// The rows an analysis command works on (project, cluster, classify, anomaly): a .npy matrix, the
 // most frequent words of a word-vector model, or every point of a collection, each row with a display name,
 // plus optional class labels read from a file (one per line, in row order).
 #pragma once

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/threads.hpp"
+#include "io/atomic_file.hpp"
 #include "io/text_model_files.hpp"
 #include "io/vector_formats.hpp"
 #include "store/collection_store.hpp"
@@ -36,6 +37,13 @@ void note_truncation(const TextModel& model, const TextEncodeStats& stats) {
   if (stats.truncated_texts == 0 || model.transformer() == nullptr) return;
   std::fprintf(stderr, "semspace: note: %zu of %zu texts were longer than the model's %zu tokens and were truncated\n",
                stats.truncated_texts, stats.texts, model.transformer()->max_length);
+}
+
+Status write_text_file(const std::string& path, const std::string& text) {
+  auto file = io::AtomicFileWriter::create(path);
+  if (!file) return tl::unexpected(file.error());
+  if (auto ok = file->write(text); !ok) return ok;
+  return file->commit();
 }
 
 void print_json(const nlohmann::json& value) { std::cout << value.dump() << '\n'; }

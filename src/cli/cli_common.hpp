@@ -39,6 +39,10 @@ Expected<TextModel> load_text_model(const std::string& spec);
 /// Says once on stderr how many texts were longer than a transformer's max length and were truncated.
 void note_truncation(const TextModel& model, const TextEncodeStats& stats);
 
+/// Writes `text` to `path` atomically (temporary file, then rename): the per-row outputs of cluster, classify
+/// predict and anomaly.
+Status write_text_file(const std::string& path, const std::string& text);
+
 /// Prints one JSON object on stdout, followed by a newline.
 void print_json(const nlohmann::json& value);
 
@@ -60,5 +64,7 @@ void register_cluster(CLI::App& app, int& exit_code);
 void register_finetune(CLI::App& app, int& exit_code);  // runs semspace-finetune (libtorch)
 void register_report(CLI::App& app, int& exit_code);
 void register_bias(CLI::App& app, int& exit_code);  // weat, debias
+void register_classify(CLI::App& app, int& exit_code);  // train, predict
+void register_anomaly(CLI::App& app, int& exit_code);
 
 }  // namespace semspace::cli

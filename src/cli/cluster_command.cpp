@@ -9,7 +9,6 @@
 #include "analysis/kmeans.hpp"
 #include "cli/analysis_input.hpp"
 #include "cli/cli_common.hpp"
-#include "io/atomic_file.hpp"
 
 namespace semspace::cli {
 namespace {
@@ -32,12 +31,9 @@ int runtime(const Error& error) {
 }
 
 Status write_labels(const std::string& path, const std::vector<std::uint32_t>& labels) {
-  auto file = io::AtomicFileWriter::create(path);
-  if (!file) return tl::unexpected(file.error());
   std::string text;
   for (auto label : labels) text += fmt::format("{}\n", label);
-  if (auto ok = file->write(text); !ok) return ok;
-  return file->commit();
+  return write_text_file(path, text);
 }
 
 nlohmann::json number_or_null(std::optional<double> value) {

@@ -4,8 +4,9 @@ Three blobs around centres 20 apart on different axes, noise uniform in [-1, 1],
 LABELS.txt gets the blob of each row (blob0, blob1, blob2). Deterministic (fixed seed).
 """
 import random
-import struct
 import sys
+
+from npy_file import npy_bytes
 
 per_blob, dim, out, labels_path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 rng = random.Random(7)
@@ -14,11 +15,7 @@ for i in range(3 * per_blob):
     blob = i % 3
     rows.append([(20.0 if j == blob else 0.0) + 5.0 + rng.uniform(-1, 1) for j in range(dim)])
     labels.append("blob%d" % blob)
-header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (len(rows), dim)
-header += " " * (63 - (10 + len(header)) % 64) + "\n"
 with open(out, "wb") as f:
-    f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
-    for row in rows:
-        f.write(struct.pack("<%df" % dim, *row))
+    f.write(npy_bytes(rows))
 with open(labels_path, "w") as f:
     f.write("".join(label + "\n" for label in labels))

@@ -42,6 +42,15 @@ void gemm_f32(Transpose trans_a, Transpose trans_b, std::size_t m, std::size_t n
               to_int(ldb), beta, c, to_int(ldc));
 }
 
+void gemm_f64(Transpose trans_a, Transpose trans_b, std::size_t m, std::size_t n, std::size_t k, double alpha,
+              const double* a, std::size_t lda, const double* b, std::size_t ldb, double beta, double* c,
+              std::size_t ldc) noexcept {
+  use_single_threaded_blas();
+  if (m == 0 || n == 0) return;
+  cblas_dgemm(CblasRowMajor, cblas(trans_a), cblas(trans_b), to_int(m), to_int(n), to_int(k), alpha, a, to_int(lda), b,
+              to_int(ldb), beta, c, to_int(ldc));
+}
+
 void gram_upper_f32(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda, float beta, float* c,
                     std::size_t ldc) noexcept {
   use_single_threaded_blas();

@@ -19,6 +19,11 @@ void gemm_f32(Transpose trans_a, Transpose trans_b, std::size_t m, std::size_t n
               const float* a, std::size_t lda, const float* b, std::size_t ldb, float beta, float* c,
               std::size_t ldc) noexcept;
 
+/// gemm_f32 in double precision, for optimisers whose gradients must be exact to many digits (logistic regression).
+void gemm_f64(Transpose trans_a, Transpose trans_b, std::size_t m, std::size_t n, std::size_t k, double alpha,
+              const double* a, std::size_t lda, const double* b, std::size_t ldb, double beta, double* c,
+              std::size_t ldc) noexcept;
+
 /// Row-major Gram matrix: the upper triangle (col >= row) of C (n x n, ldc) = alpha * A^T A + beta * C, A being
 /// k x n (lda >= n). The strictly lower triangle of C is left untouched. Half the work of the full product.
 void gram_upper_f32(std::size_t n, std::size_t k, float alpha, const float* a, std::size_t lda, float beta, float* c,

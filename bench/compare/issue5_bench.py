@@ -1,0 +1,82 @@
+"""What the issue-5 comparisons (classify_vs_sklearn.py, kmeans_pca_vs_sklearn_faiss.py) share: the thread count
+(THREADS, default 2, given to OpenMP and OpenBLAS here, so import this before numpy, scikit-learn or FAISS),
+running build/semspace under a wall clock, medians of repeated runs, embedding texts with semspace, and the report
+header (date, commit, machine, load) every bench/results/*.md starts with."""
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import time
+
+THREADS = int(os.environ.get("THREADS", 2))
+REPEATS = int(os.environ.get("REPEATS", 3))
+os.environ["OMP_NUM_THREADS"] = str(THREADS)
+os.environ["OPENBLAS_NUM_THREADS"] = str(THREADS)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def semspace_binary(build_dir):
+    return os.path.join(build_dir, "semspace")
+
+
+def run_timed(cmd, env=None, stdin=None):
+    """(wall seconds, stdout) of one process."""
+    start = time.perf_counter()
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, input=stdin).stdout
+    return time.perf_counter() - start, out
+
+
+def median_of(repeats, fn):
+    """fn() -> (seconds, result); the median seconds over `repeats` runs and the last result."""
+    times, result = [], None
+    for _ in range(repeats):
+        seconds, result = fn()
+        times.append(seconds)
+    return statistics.median(times), result
+
+
+def embed_lines(build_dir, lines, out_npy, threads):
+    """semspace embed --model default (SIF over the default word vectors) of one text per line."""
+    text = "".join(line.replace("\n", " ").replace("\r", " ") + "\n" for line in lines)
+    subprocess.run([semspace_binary(build_dir), "embed", "--model", "default", "--threads", str(threads),
+                    "--output", out_npy], input=text, check=True, capture_output=True, text=True)
+
+
+def cpu_name():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def report_header(title, command, load_start, extra_lines):
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    lines = [f"# {title}", "",
+             f"- date: {datetime.date.today().isoformat()}; commit: {commit}",
+             f"- machine: {cpu_name()}; {os.cpu_count()} cores; OPENBLAS_CORETYPE="
+             f"{os.environ.get('OPENBLAS_CORETYPE', 'unset')}; load average (1/5/15 min) at start: {load_start}, "
+             f"at end: {load_average()}"]
+    lines += [f"- {line}" for line in extra_lines]
+    lines.append(f"- reproduce: `{command}`")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(name, text):
+    path = os.path.join(ROOT, "bench", "results", f"{name}-{datetime.date.today().isoformat()}.md")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def json_line(text):
+    return json.loads(text.strip().splitlines()[-1])
