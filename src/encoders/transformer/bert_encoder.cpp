@@ -10,6 +10,7 @@
 
 #include "core/kernels/activation.hpp"
 #include "core/kernels/gemm.hpp"
+#include "core/kernels/linear.hpp"
 #include "core/threads.hpp"
 
 namespace semspace {
@@ -67,6 +68,13 @@ void apply_activation(Activation activation, float* x, std::size_t n) {
       break;
   }
 }
+
+// Up to this many rows, a linear layer reads its weights once through the few-rows kernel instead of sgemm, whose
+// packing of the whole weight matrix costs more than the product for a short sentence.
+constexpr std::size_t kFewRows = 16;
+// sgemm calls take this many rows at once: OpenBLAS repacks the weight matrix on every call, so fewer, taller calls
+// pack it less often, while bias and activation still find a block's product in L2.
+constexpr std::size_t kRowBlock = 512;
 
 // One chunk of sequences packed back to back: rows [token_begin, token_end) of the flat token arrays.
 struct Chunk {
@@ -251,22 +259,34 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
                                                    std::min(cols, blocks * (tid + 1) / nthreads * 16)};
       };
       // out[rows, cols part] = in[rows] * W[cols part]^T + bias (+ activation), in blocks of rows so that bias and
-      // activation touch the product while it is still in cache.
+      // activation touch the product while it is still in cache; few rows go through the few-rows kernel.
       auto linear = [&](const float* in, std::size_t in_cols, const Matrix& weight, const std::vector<float>& bias,
                         float* out, std::size_t out_cols, bool activate) {
         const auto [col_begin, col_end] = col_range(out_cols);
         if (col_begin >= col_end) return;
-        constexpr std::size_t kBlock = 128;
-        for (std::size_t r = row_begin; r < row_end; r += kBlock) {
-          const std::size_t rows = std::min(kBlock, row_end - r);
-          kernels::gemm_f32(kNo, kYes, rows, col_end - col_begin, in_cols, 1.0f, in + r * in_cols, in_cols,
+        const std::size_t cols = col_end - col_begin;
+        auto finish = [&](std::size_t first_row, std::size_t last_row, bool add_bias) {
+          for (std::size_t i = first_row; i < last_row; ++i) {
+            float* row = out + i * out_cols + col_begin;
+            if (add_bias) {
+              for (std::size_t j = 0; j < cols; ++j) row[j] += bias[col_begin + j];
+            }
+            if (activate) apply_activation(c.activation, row, cols);
+          }
+        };
+        if (row_end - row_begin <= kFewRows) {
+          kernels::linear_few_rows_f32(row_end - row_begin, cols, in_cols, in + row_begin * in_cols, in_cols,
+                                       weight.data() + col_begin * in_cols, in_cols, bias.data() + col_begin,
+                                       out + row_begin * out_cols + col_begin, out_cols);
+          finish(row_begin, row_end, false);
+          return;
+        }
+        for (std::size_t r = row_begin; r < row_end; r += kRowBlock) {
+          const std::size_t rows = std::min(kRowBlock, row_end - r);
+          kernels::gemm_f32(kNo, kYes, rows, cols, in_cols, 1.0f, in + r * in_cols, in_cols,
                             weight.data() + col_begin * in_cols, in_cols, 0.0f, out + r * out_cols + col_begin,
                             out_cols);
-          for (std::size_t i = r; i < r + rows; ++i) {
-            float* row = out + i * out_cols;
-            for (std::size_t j = col_begin; j < col_end; ++j) row[j] += bias[j];
-            if (activate) apply_activation(c.activation, row + col_begin, col_end - col_begin);
-          }
+          finish(r, r + rows, true);
         }
       };
       auto sync_columns = [&] {
