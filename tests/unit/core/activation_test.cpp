@@ -1,5 +1,5 @@
-// GELU (erf and tanh forms) and softmax against double-precision std::erf / std::tanh / std::exp, once per SIMD
-// target compiled into the binary, on sizes that leave vector tails and on inputs from -20 to 20.
+// GELU (erf and tanh forms), softmax and the fused residual + LayerNorm against double-precision references
+// (std::erf / std::tanh / std::exp), once per SIMD target compiled into the binary, on sizes that leave vector tails.
 #include "core/kernels/activation.hpp"
 
 #include <cmath>
@@ -82,6 +82,38 @@ TEST_P(Activations, SoftmaxMatchesReferenceAndSurvivesLargeInputs) {
       sum += x[i];
     }
     EXPECT_NEAR(sum, 1.0, 1e-5);
+  }
+}
+
+TEST_P(Activations, AddLayerNormMatchesDoubleReference) {
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (std::size_t n : {1u, 7u, 16u, 37u, 384u, 1000u}) {
+    for (bool with_residual : {false, true}) {
+      // An offset row mean (5) checks that the variance is taken around the mean, not around 0.
+      std::vector<float> x(n), residual(n), gamma(n), beta(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        x[i] = 5.0f + 2.0f * normal(rng_);
+        residual[i] = normal(rng_);
+        gamma[i] = 1.0f + 0.2f * normal(rng_);
+        beta[i] = 0.1f * normal(rng_);
+      }
+      auto expected = x;
+      const float* r = with_residual ? residual.data() : nullptr;
+      add_layer_norm_f32(x.data(), r, gamma.data(), beta.data(), n, 1e-12f);
+      ref::add_layer_norm_f32(expected.data(), r, gamma.data(), beta.data(), n, 1e-12f);
+      for (std::size_t i = 0; i < n; ++i) {
+        EXPECT_NEAR(x[i], expected[i], 1e-5f * (1.0f + std::abs(expected[i]))) << "n " << n << " i " << i;
+      }
+      if (n > 1) {  // the reference itself: with gamma 1 and beta 0 the row has mean 0 and variance 1
+        std::vector<float> y(n, 0.0f), ones(n, 1.0f), zeros(n, 0.0f);
+        for (std::size_t i = 0; i < n; ++i) y[i] = 5.0f + normal(rng_);
+        ref::add_layer_norm_f32(y.data(), nullptr, ones.data(), zeros.data(), n, 0.0f);
+        double sum = 0, squares = 0;
+        for (float v : y) sum += v, squares += static_cast<double>(v) * v;
+        EXPECT_NEAR(sum / static_cast<double>(n), 0.0, 1e-5);
+        EXPECT_NEAR(squares / static_cast<double>(n), 1.0, 1e-4);
+      }
+    }
   }
 }
 
