@@ -8,15 +8,14 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <hwy/targets.h>
+
+#include "support/per_simd_target.hpp"
 
 namespace semspace::kernels {
 namespace {
 
-class Activations : public ::testing::TestWithParam<std::int64_t> {
+class Activations : public semspace::testing::PerSimdTarget {
  protected:
-  void SetUp() override { hwy::SetSupportedTargetsForTest(GetParam()); }
-  void TearDown() override { hwy::SetSupportedTargetsForTest(0); }
 
   // Normal inputs scaled by 3, plus the edges: 0, +-20 (erfc underflows), tiny values.
   std::vector<float> inputs(std::size_t n) {
@@ -29,8 +28,6 @@ class Activations : public ::testing::TestWithParam<std::int64_t> {
   }
   std::mt19937 rng_{3};
 };
-
-std::string target_name(const ::testing::TestParamInfo<std::int64_t>& info) { return hwy::TargetName(info.param); }
 
 TEST_P(Activations, GeluErfMatchesStdErf) {
   for (std::size_t n : {1u, 3u, 7u, 16u, 17u, 33u, 1000u}) {
@@ -117,8 +114,8 @@ TEST_P(Activations, AddLayerNormMatchesDoubleReference) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryTarget, Activations, ::testing::ValuesIn(hwy::SupportedAndGeneratedTargets()),
-                         target_name);
+INSTANTIATE_TEST_SUITE_P(EveryTarget, Activations, semspace::testing::every_simd_target(),
+                         semspace::testing::simd_target_name);
 
 }  // namespace
 }  // namespace semspace::kernels

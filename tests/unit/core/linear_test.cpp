@@ -9,15 +9,14 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <hwy/targets.h>
+
+#include "support/per_simd_target.hpp"
 
 namespace semspace::kernels {
 namespace {
 
-class FewRowsLinear : public ::testing::TestWithParam<std::int64_t> {
+class FewRowsLinear : public semspace::testing::PerSimdTarget {
  protected:
-  void SetUp() override { hwy::SetSupportedTargetsForTest(GetParam()); }
-  void TearDown() override { hwy::SetSupportedTargetsForTest(0); }
 
   std::vector<float> random(std::size_t n) {
     std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -27,8 +26,6 @@ class FewRowsLinear : public ::testing::TestWithParam<std::int64_t> {
   }
   std::mt19937 rng_{5};
 };
-
-std::string target_name(const ::testing::TestParamInfo<std::int64_t>& info) { return hwy::TargetName(info.param); }
 
 TEST_P(FewRowsLinear, MatchesDoubleReference) {
   for (std::size_t rows : {1u, 2u, 3u, 4u, 5u, 8u, 13u}) {
@@ -68,8 +65,8 @@ TEST_P(FewRowsLinear, NullBiasIsZero) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryTarget, FewRowsLinear, ::testing::ValuesIn(hwy::SupportedAndGeneratedTargets()),
-                         target_name);
+INSTANTIATE_TEST_SUITE_P(EveryTarget, FewRowsLinear, semspace::testing::every_simd_target(),
+                         semspace::testing::simd_target_name);
 
 }  // namespace
 }  // namespace semspace::kernels
