@@ -239,7 +239,8 @@ def report(results, rss, cosines, load, command, coretype, repeats):
            f"- anchors: PyTorch {torch_version} eager (python3-torch), onnxruntime-node {ort_version} (CPU provider)",
            f"- load average (1 min): {start:.2f} at start, {end:.2f} at end, {peak:.2f} highest sampled"
            + (" -- **disturbed**: the machine was shared during this run, so absolute numbers are low and noisy; "
-              "ratios are between contenders that ran one after the other" if disturbed else ""),
+              "ratios are between contenders that ran one after the other; with the load above the core count, 2-thread "
+              "rows mostly measure waiting for time slices" if disturbed else ""),
            f"- method: median of {repeats} calls after one warm-up, each contender in its own process; random weights "
            f"and ids; no padding; outputs pooled and normalised in every contender",
            f"- command: `{command}`", ""]
