@@ -16,17 +16,13 @@ namespace {
 
 class Activations : public semspace::testing::PerSimdTarget {
  protected:
-
   // Normal inputs scaled by 3, plus the edges: 0, +-20 (erfc underflows), tiny values.
   std::vector<float> inputs(std::size_t n) {
-    std::normal_distribution<float> normal(0.0f, 3.0f);
-    std::vector<float> v(n);
-    for (auto& x : v) x = normal(rng_);
+    std::vector<float> v = normal_floats(n, 3.0f);
     const float edges[] = {0.0f, -0.0f, 20.0f, -20.0f, 1e-30f, -1e-30f, 5.5f, -5.5f};
     for (std::size_t i = 0; i < std::min(n, std::size(edges)); ++i) v[i] = edges[i];
     return v;
   }
-  std::mt19937 rng_{3};
 };
 
 TEST_P(Activations, GeluErfMatchesStdErf) {

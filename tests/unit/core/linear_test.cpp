@@ -15,24 +15,14 @@
 namespace semspace::kernels {
 namespace {
 
-class FewRowsLinear : public semspace::testing::PerSimdTarget {
- protected:
-
-  std::vector<float> random(std::size_t n) {
-    std::normal_distribution<float> normal(0.0f, 1.0f);
-    std::vector<float> v(n);
-    for (auto& x : v) x = normal(rng_);
-    return v;
-  }
-  std::mt19937 rng_{5};
-};
+class FewRowsLinear : public semspace::testing::PerSimdTarget {};
 
 TEST_P(FewRowsLinear, MatchesDoubleReference) {
   for (std::size_t rows : {1u, 2u, 3u, 4u, 5u, 8u, 13u}) {
     for (std::size_t cols : {1u, 3u, 4u, 7u, 33u}) {
       for (std::size_t depth : {1u, 15u, 16u, 37u, 384u}) {
         const std::size_t ld_in = depth + 3, ld_weight = depth + 5, ld_out = cols + 2;
-        const auto in = random(rows * ld_in), weight = random(cols * ld_weight), bias = random(cols);
+        const auto in = normal_floats(rows * ld_in), weight = normal_floats(cols * ld_weight), bias = normal_floats(cols);
         std::vector<float> out(rows * ld_out, -7.0f), expected(rows * ld_out, -7.0f);
         linear_few_rows_f32(rows, cols, depth, in.data(), ld_in, weight.data(), ld_weight, bias.data(), out.data(),
                             ld_out);
@@ -53,7 +43,7 @@ TEST_P(FewRowsLinear, MatchesDoubleReference) {
 
 TEST_P(FewRowsLinear, NullBiasIsZero) {
   const std::size_t rows = 3, cols = 5, depth = 20;
-  const auto in = random(rows * depth), weight = random(cols * depth);
+  const auto in = normal_floats(rows * depth), weight = normal_floats(cols * depth);
   std::vector<float> out(rows * cols), expected(rows * cols);
   linear_few_rows_f32(rows, cols, depth, in.data(), depth, weight.data(), depth, nullptr, out.data(), cols);
   for (std::size_t r = 0; r < rows; ++r) {
