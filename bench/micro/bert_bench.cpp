@@ -1,5 +1,5 @@
-// Forward-pass time of the BERT encoder on a model folder (bench/compare/bert_vs_torch.py writes one with
-// all-MiniLM-L6-v2's shape and random weights and runs this next to PyTorch eager).
+// Forward-pass time of the BERT encoder on a model folder (bench/compare/transformer_vs_torch_onnx.py writes one with
+// all-MiniLM-L6-v2's shape and random weights into build/bench_bert/minilm/gelu; it times this runtime alone).
 // Run: SEMSPACE_BENCH_BERT=<folder> build/bench/bert_bench [--benchmark_filter=...]
 // Arguments: batch size, tokens per sequence, threads. Reports sequences/s and tokens/s.
 #include <benchmark/benchmark.h>

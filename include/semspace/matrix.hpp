@@ -25,6 +25,9 @@ class Matrix {
   Matrix() = default;
   /// Zero-filled rows x cols, each row contiguous, the block 64-byte aligned.
   Matrix(std::size_t rows, std::size_t cols);
+  /// rows x cols like the constructor, but with the contents left as the allocator gave them: for scratch buffers
+  /// that are written in full before they are read, where zero-filling would be a wasted pass over memory.
+  static Matrix uninitialized(std::size_t rows, std::size_t cols);
   /// Wraps memory owned elsewhere (a mapped file); `owner` keeps it alive. The memory must be writable
   /// (a private copy-on-write mapping is fine).
   static Matrix wrap(float* data, std::size_t rows, std::size_t cols, std::shared_ptr<void> owner);

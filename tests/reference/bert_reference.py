@@ -3,7 +3,7 @@ architecture (Devlin et al. 2019; HF's BertModel layout), random weights from a 
 / sentence-transformers model folder with a hand-written model.safetensors (8-byte little-endian header length,
 JSON header, raw little-endian data). The forward pass runs in float64 so it is an oracle for our f32 code.
 
-usage: bert_reference.py OUT_DIR [--shape tiny|minilm] [--no-outputs]
+usage: bert_reference.py OUT_DIR [--shape tiny|minilm|bge_small] [--no-outputs]
 
 Writes to OUT_DIR:
   ids.npy, mask.npy, type_ids.npy  int64 [n, L]: a right-padded batch of sequences of different lengths
@@ -13,8 +13,9 @@ Writes to OUT_DIR:
 variants: gelu (F32), gelu_new (F32, tanh GELU), gelu_f16 / gelu_bf16 (the gelu weights stored as F16 / BF16; the
 reference uses the rounded weights), gelu_prefixed (F32 under "bert." plus pooler tensors and an I64 position_ids
 buffer, which a loader must skip).
---shape minilm writes only the gelu variant with all-MiniLM-L6-v2's shape (for bench/compare), --no-outputs skips
-the reference forward pass.
+--shape minilm writes only the gelu variant with all-MiniLM-L6-v2's shape (mean pooling + Normalize), --shape
+bge_small only the gelu variant with bge-small-en-v1.5's shape (12 layers, CLS pooling + Normalize), both for
+bench/compare; --no-outputs skips the reference forward pass.
 """
 import json
 import math
@@ -29,6 +30,9 @@ TINY = dict(vocab_size=500, hidden_size=64, num_hidden_layers=3, num_attention_h
             max_position_embeddings=64, type_vocab_size=2, layer_norm_eps=1e-12)
 MINILM = dict(vocab_size=30522, hidden_size=384, num_hidden_layers=6, num_attention_heads=12, intermediate_size=1536,
               max_position_embeddings=512, type_vocab_size=2, layer_norm_eps=1e-12)
+BGE_SMALL = dict(MINILM, num_hidden_layers=12)
+SHAPES = {"tiny": TINY, "minilm": MINILM, "bge_small": BGE_SMALL}
+POOLING = {"tiny": "mean", "minilm": "mean", "bge_small": "cls"}  # the published models' 1_Pooling modes
 
 
 def gelu(x, kind):
@@ -152,7 +156,7 @@ def write_safetensors(path, tensors, metadata=None):
             f.write(blob)
 
 
-def write_folder(folder, config, state, dtype, prefix="", extra=()):
+def write_folder(folder, config, state, dtype, prefix="", extra=(), pooling="mean"):
     os.makedirs(os.path.join(folder, "1_Pooling"), exist_ok=True)
     os.makedirs(os.path.join(folder, "2_Normalize"), exist_ok=True)
     with open(os.path.join(folder, "config.json"), "w") as f:
@@ -168,8 +172,8 @@ def write_folder(folder, config, state, dtype, prefix="", extra=()):
     with open(os.path.join(folder, "modules.json"), "w") as f:
         json.dump(modules, f, indent=2)
     with open(os.path.join(folder, "1_Pooling", "config.json"), "w") as f:
-        json.dump({"word_embedding_dimension": config["hidden_size"], "pooling_mode_cls_token": False,
-                   "pooling_mode_mean_tokens": True, "pooling_mode_max_tokens": False,
+        json.dump({"word_embedding_dimension": config["hidden_size"], "pooling_mode_cls_token": pooling == "cls",
+                   "pooling_mode_mean_tokens": pooling == "mean", "pooling_mode_max_tokens": False,
                    "pooling_mode_mean_sqrt_len_tokens": False}, f, indent=2)
 
 
@@ -209,7 +213,9 @@ def main():
         shape = sys.argv[sys.argv.index("--shape") + 1]
     outputs = "--no-outputs" not in sys.argv
     os.makedirs(out, exist_ok=True)
-    base = dict(TINY if shape == "tiny" else MINILM)
+    if shape not in SHAPES:
+        sys.exit(f"bert_reference.py: --shape {shape} is not one of {', '.join(SHAPES)}")
+    base = dict(SHAPES[shape])
 
     # A right-padded batch: lengths from 1 (only [CLS]) to the longest the model takes, both token types.
     rng = np.random.default_rng(7)
@@ -236,7 +242,7 @@ def main():
         model = Bert(config)
         randomize(model, seed=1 if act == "gelu" else 2)
         state = model.hf_state()
-        write_folder(os.path.join(out, act), config, state, "F32")
+        write_folder(os.path.join(out, act), config, state, "F32", pooling=POOLING[shape])
         if outputs:
             write_outputs(os.path.join(out, act), model, t_ids, t_mask, t_types)
             model.float()  # write_outputs ran it in float64

@@ -97,6 +97,41 @@ void Softmax(float* x, std::size_t n) {
   map_in_place(x, n, [&](DF, auto v) { return hn::Mul(v, inverse); });
 }
 
+// Once per LayerNorm row, 2 x layers + 1 times per token: three vector passes over the row, which is in L1.
+void AddLayerNorm(float* x, const float* residual, const float* gamma, const float* beta, std::size_t n, float eps) {
+  const DF d;
+  const std::size_t lanes = hn::Lanes(d);
+  auto sum = hn::Zero(d);
+  std::size_t i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    auto v = hn::LoadU(d, x + i);
+    if (residual != nullptr) v = hn::Add(v, hn::LoadU(d, residual + i));
+    hn::StoreU(v, d, x + i);
+    sum = hn::Add(sum, v);
+  }
+  float total = hn::GetLane(hn::SumOfLanes(d, sum));
+  for (; i < n; ++i) {
+    if (residual != nullptr) x[i] += residual[i];
+    total += x[i];
+  }
+  const float mean = total / static_cast<float>(n);
+  const auto mean_v = hn::Set(d, mean);
+  auto squares = hn::Zero(d);
+  for (i = 0; i + lanes <= n; i += lanes) {
+    const auto centred = hn::Sub(hn::LoadU(d, x + i), mean_v);
+    squares = hn::MulAdd(centred, centred, squares);
+  }
+  float total_squares = hn::GetLane(hn::SumOfLanes(d, squares));
+  for (; i < n; ++i) total_squares += (x[i] - mean) * (x[i] - mean);
+  const float inverse = 1.0f / std::sqrt(total_squares / static_cast<float>(n) + eps);
+  const auto inverse_v = hn::Set(d, inverse);
+  for (i = 0; i + lanes <= n; i += lanes) {
+    const auto scaled = hn::Mul(hn::Sub(hn::LoadU(d, x + i), mean_v), inverse_v);
+    hn::StoreU(hn::MulAdd(scaled, hn::LoadU(d, gamma + i), hn::LoadU(d, beta + i)), d, x + i);
+  }
+  for (; i < n; ++i) x[i] = (x[i] - mean) * inverse * gamma[i] + beta[i];
+}
+
 }  // namespace semspace::kernels::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -106,11 +141,17 @@ namespace semspace::kernels {
 HWY_EXPORT(GeluErf);
 HWY_EXPORT(GeluTanh);
 HWY_EXPORT(Softmax);
+HWY_EXPORT(AddLayerNorm);
 
 void gelu_erf_f32(float* x, std::size_t n) noexcept { HWY_DYNAMIC_DISPATCH(GeluErf)(x, n); }
 void gelu_tanh_f32(float* x, std::size_t n) noexcept { HWY_DYNAMIC_DISPATCH(GeluTanh)(x, n); }
 void softmax_f32(float* x, std::size_t n) noexcept {
   if (n > 0) HWY_DYNAMIC_DISPATCH(Softmax)(x, n);
+}
+
+void add_layer_norm_f32(float* x, const float* residual, const float* gamma, const float* beta, std::size_t n,
+                        float eps) noexcept {
+  if (n > 0) HWY_DYNAMIC_DISPATCH(AddLayerNorm)(x, residual, gamma, beta, n, eps);
 }
 
 namespace ref {
@@ -134,6 +175,21 @@ void softmax_f32(float* x, std::size_t n) noexcept {
   double sum = 0;
   for (std::size_t i = 0; i < n; ++i) sum += std::exp(x[i] - max_value);
   for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(std::exp(x[i] - max_value) / sum);
+}
+// Mean and variance in double, so the result does not depend on summation order to well below f32 precision.
+void add_layer_norm_f32(float* x, const float* residual, const float* gamma, const float* beta, std::size_t n,
+                        float eps) noexcept {
+  if (n == 0) return;
+  if (residual != nullptr) {
+    for (std::size_t i = 0; i < n; ++i) x[i] += residual[i];
+  }
+  double sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += x[i];
+  const double mean = sum / static_cast<double>(n);
+  double squares = 0;
+  for (std::size_t i = 0; i < n; ++i) squares += (x[i] - mean) * (x[i] - mean);
+  const double inverse = 1.0 / std::sqrt(squares / static_cast<double>(n) + eps);
+  for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>((x[i] - mean) * inverse * gamma[i] + beta[i]);
 }
 }  // namespace ref
 

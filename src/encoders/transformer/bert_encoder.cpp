@@ -10,6 +10,7 @@
 
 #include "core/kernels/activation.hpp"
 #include "core/kernels/gemm.hpp"
+#include "core/kernels/linear.hpp"
 #include "core/threads.hpp"
 
 namespace semspace {
@@ -35,25 +36,6 @@ Status check_vector(const std::vector<float>& v, std::size_t size, const std::st
   return {};
 }
 
-// x <- LayerNorm(x + residual) over one row of n floats (residual may be null). Mean and variance in double:
-// a row is short, and this keeps the result independent of summation order to well below f32 precision.
-void add_layer_norm(float* x, const float* residual, const float* gamma, const float* beta, std::size_t n, float eps) {
-  if (residual != nullptr) {
-    for (std::size_t i = 0; i < n; ++i) x[i] += residual[i];
-  }
-  double sum = 0;
-  for (std::size_t i = 0; i < n; ++i) sum += x[i];
-  const double mean = sum / static_cast<double>(n);
-  double squares = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double d = x[i] - mean;
-    squares += d * d;
-  }
-  const auto inverse = static_cast<float>(1.0 / std::sqrt(squares / static_cast<double>(n) + eps));
-  const auto mean_f = static_cast<float>(mean);
-  for (std::size_t i = 0; i < n; ++i) x[i] = (x[i] - mean_f) * inverse * gamma[i] + beta[i];
-}
-
 void apply_activation(Activation activation, float* x, std::size_t n) {
   switch (activation) {
     case Activation::kGelu:
@@ -67,6 +49,13 @@ void apply_activation(Activation activation, float* x, std::size_t n) {
       break;
   }
 }
+
+// Up to this many rows, a linear layer reads its weights once through the few-rows kernel instead of sgemm, whose
+// packing of the whole weight matrix costs more than the product for a short sentence.
+constexpr std::size_t kFewRows = 16;
+// sgemm calls take this many rows at once: OpenBLAS repacks the weight matrix on every call, so fewer, taller calls
+// pack it less often, while bias and activation still find a block's product in L2.
+constexpr std::size_t kRowBlock = 512;
 
 // One chunk of sequences packed back to back: rows [token_begin, token_end) of the flat token arrays.
 struct Chunk {
@@ -187,7 +176,7 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
   const std::size_t n = batch.size(), hidden = c.hidden_size, inter = c.intermediate_size, heads = c.num_heads;
   const std::size_t head_dim = c.head_dim(), qkv_cols = 3 * hidden;
   BertOutput output;
-  output.pooled = Matrix(n, hidden);
+  output.pooled = Matrix::uninitialized(n, hidden);  // pooling writes every row
   if (options.token_states) output.token_states.resize(n);
   if (n == 0) return output;
 
@@ -217,14 +206,18 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
   const int threads = options.threads;
   // Working memory for the largest chunk, allocated once per call: the residual stream, a second [T, H] buffer
   // for sublayer outputs, the packed Q|K|V, the attention context, the FFN activations, and one scores matrix
-  // per thread.
-  Matrix x(max_chunk, hidden), sublayer(max_chunk, hidden), qkv(max_chunk, qkv_cols), context(max_chunk, hidden);
-  Matrix ffn(max_chunk, inter), scores(static_cast<std::size_t>(threads), longest * longest);
+  // per thread. Each is written before it is read (sgemm with beta 0 overwrites), so none is zero-filled.
+  auto scratch = [](std::size_t rows, std::size_t cols) { return Matrix::uninitialized(rows, cols); };
+  Matrix x = scratch(max_chunk, hidden), sublayer = scratch(max_chunk, hidden), qkv = scratch(max_chunk, qkv_cols);
+  Matrix context = scratch(max_chunk, hidden), ffn = scratch(max_chunk, inter);
+  Matrix scores = scratch(static_cast<std::size_t>(threads), longest * longest);
   std::vector<std::atomic<std::size_t>> next_item(chunks.size() * c.num_layers);
   for (auto& counter : next_item) counter.store(0);
   std::vector<double> mean_sums(static_cast<std::size_t>(threads) * hidden);
   // Allocated here, not by the workers: a worker that threw would leave the others waiting at a barrier.
-  for (std::size_t s = 0; s < n && options.token_states; ++s) output.token_states[s] = Matrix(batch[s].ids.size(), hidden);
+  for (std::size_t s = 0; s < n && options.token_states; ++s) {
+    output.token_states[s] = Matrix::uninitialized(batch[s].ids.size(), hidden);
+  }
   std::barrier sync(threads);
   const auto scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(head_dim)));
   const BertWeights& w = weights_;
@@ -251,22 +244,34 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
                                                    std::min(cols, blocks * (tid + 1) / nthreads * 16)};
       };
       // out[rows, cols part] = in[rows] * W[cols part]^T + bias (+ activation), in blocks of rows so that bias and
-      // activation touch the product while it is still in cache.
+      // activation touch the product while it is still in cache; few rows go through the few-rows kernel.
       auto linear = [&](const float* in, std::size_t in_cols, const Matrix& weight, const std::vector<float>& bias,
                         float* out, std::size_t out_cols, bool activate) {
         const auto [col_begin, col_end] = col_range(out_cols);
         if (col_begin >= col_end) return;
-        constexpr std::size_t kBlock = 128;
-        for (std::size_t r = row_begin; r < row_end; r += kBlock) {
-          const std::size_t rows = std::min(kBlock, row_end - r);
-          kernels::gemm_f32(kNo, kYes, rows, col_end - col_begin, in_cols, 1.0f, in + r * in_cols, in_cols,
+        const std::size_t cols = col_end - col_begin;
+        auto finish = [&](std::size_t first_row, std::size_t last_row, bool add_bias) {
+          for (std::size_t i = first_row; i < last_row; ++i) {
+            float* row = out + i * out_cols + col_begin;
+            if (add_bias) {
+              for (std::size_t j = 0; j < cols; ++j) row[j] += bias[col_begin + j];
+            }
+            if (activate) apply_activation(c.activation, row, cols);
+          }
+        };
+        if (row_end - row_begin <= kFewRows) {
+          kernels::linear_few_rows_f32(row_end - row_begin, cols, in_cols, in + row_begin * in_cols, in_cols,
+                                       weight.data() + col_begin * in_cols, in_cols, bias.data() + col_begin,
+                                       out + row_begin * out_cols + col_begin, out_cols);
+          finish(row_begin, row_end, false);
+          return;
+        }
+        for (std::size_t r = row_begin; r < row_end; r += kRowBlock) {
+          const std::size_t rows = std::min(kRowBlock, row_end - r);
+          kernels::gemm_f32(kNo, kYes, rows, cols, in_cols, 1.0f, in + r * in_cols, in_cols,
                             weight.data() + col_begin * in_cols, in_cols, 0.0f, out + r * out_cols + col_begin,
                             out_cols);
-          for (std::size_t i = r; i < r + rows; ++i) {
-            float* row = out + i * out_cols;
-            for (std::size_t j = col_begin; j < col_end; ++j) row[j] += bias[j];
-            if (activate) apply_activation(c.activation, row + col_begin, col_end - col_begin);
-          }
+          finish(r, r + rows, true);
         }
       };
       auto sync_columns = [&] {
@@ -288,8 +293,8 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
           const float* type = w.token_type_embeddings.row(seq.type_ids.empty() ? 0 : seq.type_ids[pos]).data();
           float* out = x.row(r).data();
           for (std::size_t j = 0; j < hidden; ++j) out[j] = word[j] + position[j] + type[j];
-          add_layer_norm(out, nullptr, w.embedding_norm_weight.data(), w.embedding_norm_bias.data(), hidden,
-                         c.layer_norm_eps);
+          kernels::add_layer_norm_f32(out, nullptr, w.embedding_norm_weight.data(), w.embedding_norm_bias.data(),
+                                      hidden, c.layer_norm_eps);
         }
         r0 += length;
       }
@@ -321,8 +326,8 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
                false);
         sync_columns();
         for (std::size_t r = norm_begin; r < norm_end; ++r) {
-          add_layer_norm(x.row(r).data(), sublayer.row(r).data(), layer.attention_norm_weight.data(),
-                         layer.attention_norm_bias.data(), hidden, c.layer_norm_eps);
+          kernels::add_layer_norm_f32(x.row(r).data(), sublayer.row(r).data(), layer.attention_norm_weight.data(),
+                                      layer.attention_norm_bias.data(), hidden, c.layer_norm_eps);
         }
         sync_columns();
         linear(x.data(), hidden, layer.intermediate, layer.intermediate_bias, ffn.data(), inter, true);
@@ -330,8 +335,8 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
         linear(ffn.data(), inter, layer.output, layer.output_bias, sublayer.data(), hidden, false);
         sync_columns();
         for (std::size_t r = norm_begin; r < norm_end; ++r) {
-          add_layer_norm(x.row(r).data(), sublayer.row(r).data(), layer.output_norm_weight.data(),
-                         layer.output_norm_bias.data(), hidden, c.layer_norm_eps);
+          kernels::add_layer_norm_f32(x.row(r).data(), sublayer.row(r).data(), layer.output_norm_weight.data(),
+                                      layer.output_norm_bias.data(), hidden, c.layer_norm_eps);
         }
         sync_columns();  // the next layer's products read every row
       }

@@ -1,5 +1,5 @@
-// GELU (erf and tanh forms) and softmax against double-precision std::erf / std::tanh / std::exp, once per SIMD
-// target compiled into the binary, on sizes that leave vector tails and on inputs from -20 to 20.
+// GELU (erf and tanh forms), softmax and the fused residual + LayerNorm against double-precision references
+// (std::erf / std::tanh / std::exp), once per SIMD target compiled into the binary, on sizes that leave vector tails.
 #include "core/kernels/activation.hpp"
 
 #include <cmath>
@@ -8,29 +8,22 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <hwy/targets.h>
+
+#include "support/per_simd_target.hpp"
 
 namespace semspace::kernels {
 namespace {
 
-class Activations : public ::testing::TestWithParam<std::int64_t> {
+class Activations : public semspace::testing::PerSimdTarget {
  protected:
-  void SetUp() override { hwy::SetSupportedTargetsForTest(GetParam()); }
-  void TearDown() override { hwy::SetSupportedTargetsForTest(0); }
-
   // Normal inputs scaled by 3, plus the edges: 0, +-20 (erfc underflows), tiny values.
   std::vector<float> inputs(std::size_t n) {
-    std::normal_distribution<float> normal(0.0f, 3.0f);
-    std::vector<float> v(n);
-    for (auto& x : v) x = normal(rng_);
+    std::vector<float> v = normal_floats(n, 3.0f);
     const float edges[] = {0.0f, -0.0f, 20.0f, -20.0f, 1e-30f, -1e-30f, 5.5f, -5.5f};
     for (std::size_t i = 0; i < std::min(n, std::size(edges)); ++i) v[i] = edges[i];
     return v;
   }
-  std::mt19937 rng_{3};
 };
-
-std::string target_name(const ::testing::TestParamInfo<std::int64_t>& info) { return hwy::TargetName(info.param); }
 
 TEST_P(Activations, GeluErfMatchesStdErf) {
   for (std::size_t n : {1u, 3u, 7u, 16u, 17u, 33u, 1000u}) {
@@ -85,8 +78,40 @@ TEST_P(Activations, SoftmaxMatchesReferenceAndSurvivesLargeInputs) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryTarget, Activations, ::testing::ValuesIn(hwy::SupportedAndGeneratedTargets()),
-                         target_name);
+TEST_P(Activations, AddLayerNormMatchesDoubleReference) {
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (std::size_t n : {1u, 7u, 16u, 37u, 384u, 1000u}) {
+    for (bool with_residual : {false, true}) {
+      // An offset row mean (5) checks that the variance is taken around the mean, not around 0.
+      std::vector<float> x(n), residual(n), gamma(n), beta(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        x[i] = 5.0f + 2.0f * normal(rng_);
+        residual[i] = normal(rng_);
+        gamma[i] = 1.0f + 0.2f * normal(rng_);
+        beta[i] = 0.1f * normal(rng_);
+      }
+      auto expected = x;
+      const float* r = with_residual ? residual.data() : nullptr;
+      add_layer_norm_f32(x.data(), r, gamma.data(), beta.data(), n, 1e-12f);
+      ref::add_layer_norm_f32(expected.data(), r, gamma.data(), beta.data(), n, 1e-12f);
+      for (std::size_t i = 0; i < n; ++i) {
+        EXPECT_NEAR(x[i], expected[i], 1e-5f * (1.0f + std::abs(expected[i]))) << "n " << n << " i " << i;
+      }
+      if (n > 1) {  // the reference itself: with gamma 1 and beta 0 the row has mean 0 and variance 1
+        std::vector<float> y(n, 0.0f), ones(n, 1.0f), zeros(n, 0.0f);
+        for (std::size_t i = 0; i < n; ++i) y[i] = 5.0f + normal(rng_);
+        ref::add_layer_norm_f32(y.data(), nullptr, ones.data(), zeros.data(), n, 0.0f);
+        double sum = 0, squares = 0;
+        for (float v : y) sum += v, squares += static_cast<double>(v) * v;
+        EXPECT_NEAR(sum / static_cast<double>(n), 0.0, 1e-5);
+        EXPECT_NEAR(squares / static_cast<double>(n), 1.0, 1e-4);
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryTarget, Activations, semspace::testing::every_simd_target(),
+                         semspace::testing::simd_target_name);
 
 }  // namespace
 }  // namespace semspace::kernels
