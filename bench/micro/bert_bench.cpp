@@ -1,10 +1,12 @@
 // Forward-pass time of the BERT encoder on a model folder (bench/compare/bert_vs_torch.py writes one with
 // all-MiniLM-L6-v2's shape and random weights and runs this next to PyTorch eager).
-// Run: SEMSPACE_BENCH_BERT=<folder> build/bench/bert_bench [--benchmark_filter=...]
+// Run: SEMSPACE_BENCH_BERT=<folder> build/bench/bert_bench [--int8] [--benchmark_filter=...]
+// --int8 runs the int8 mode (BertRunOptions::int8), its weights quantised before timing.
 // Arguments: batch size, tokens per sequence, threads. Reports sequences/s and tokens/s.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -12,10 +14,16 @@
 
 namespace {
 
+bool int8_mode = false;
+
 const semspace::BertEncoder* encoder() {
   static auto loaded = [] {
     const char* folder = std::getenv("SEMSPACE_BENCH_BERT");
-    return semspace::io::load_bert_folder(folder != nullptr ? folder : "");
+    auto model = semspace::io::load_bert_folder(folder != nullptr ? folder : "");
+    if (model && int8_mode) {
+      if (auto ok = model->prepare_int8(); !ok) return decltype(model)(tl::unexpected(ok.error()));
+    }
+    return model;
   }();
   return loaded ? &*loaded : nullptr;
 }
@@ -34,7 +42,8 @@ void BM_BertForward(benchmark::State& state) {
   }
   std::vector<semspace::TokenSequence> sequences;
   for (const auto& seq : ids) sequences.push_back({seq, {}});
-  const semspace::BertRunOptions options{.threads = static_cast<int>(state.range(2))};
+  const semspace::BertRunOptions options{.threads = static_cast<int>(state.range(2)), .int8 = int8_mode};
+  state.SetLabel(int8_mode ? "int8" : "f32");
   for (auto _ : state) {
     auto out = model->encode(sequences, options);
     benchmark::DoNotOptimize(out->pooled.data());
@@ -51,4 +60,20 @@ BENCHMARK(BM_BertForward)
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  // --int8 is ours; every other flag is Google Benchmark's.
+  int kept = 0;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0 && std::strcmp(argv[i], "--int8") == 0) {
+      int8_mode = true;
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
