@@ -136,12 +136,14 @@ nlohmann::ordered_json describe(const TextModel& model, const io::ModelLocation&
     out["activation"] = activation_name(c.activation);
     out["vocab_size"] = t->tokenizer.vocab_size();
     out["lowercase"] = t->tokenizer.options().lowercase;
+    out["int8"] = "available (embed --int8)";
   } else {
     const WordVectors& v = *model.word_vectors();
     out["architecture"] = v.has_subwords() ? "word vectors with subword n-grams" : "word vectors";
     out["max_length"] = nullptr;  // texts of any length are pooled
     out["pooling"] = "sif";       // the default; embed and collections take --pooling
     out["normalize"] = false;
+    out["int8"] = nullptr;  // a transformer mode
     out["words"] = v.size();
     out["subwords"] = v.has_subwords() ? nlohmann::ordered_json{{"minn", v.subwords().minn},
                                                         {"maxn", v.subwords().maxn},

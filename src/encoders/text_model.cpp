@@ -28,7 +28,7 @@ namespace {
 Expected<Matrix> encode_transformer(const TransformerTextModel& model, std::span<const std::string> texts,
                                     const TextEncodeOptions& options) {
   if (options.batch == 0) return make_error(ErrorCode::kInvalidArgument, "the batch size must be at least 1");
-  const BertRunOptions run{.threads = options.threads};
+  const BertRunOptions run{.threads = options.threads, .int8 = options.int8};
   if (auto ok = run.validate(); !ok) return tl::unexpected(ok.error());
 
   Matrix out(texts.size(), model.encoder.dim());
@@ -59,6 +59,9 @@ Expected<Matrix> TextModel::encode(std::span<const std::string> texts, const Tex
                                    std::vector<float>& component, const TextEncodeOptions& options) const {
   if (options.stats != nullptr) options.stats->texts += texts.size();
   if (transformer_) return encode_transformer(*transformer_, texts, options);
+  if (options.int8) {
+    return make_error(ErrorCode::kInvalidArgument, "int8 is a transformer mode; a word-vector model has no linear layers");
+  }
   return encode_texts(*word_vectors_, texts, encoding, component);
 }
 

@@ -40,6 +40,9 @@ struct TextEncodeOptions {
   int threads = 1;
   /// Texts per transformer forward pass: bounds memory; within a batch sequences are packed without padding.
   std::size_t batch = 32;
+  /// Transformer: int8 linear layers (BertRunOptions::int8). Vectors then differ from f32 by ~1%, so collections,
+  /// which record the f32 fingerprint, refuse them. kInvalidArgument for word vectors.
+  bool int8 = false;
   /// When set, encode() adds its counts here.
   TextEncodeStats* stats = nullptr;
 };

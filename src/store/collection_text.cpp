@@ -28,6 +28,15 @@ Expected<Encoder> collection_encoder(CollectionStore& store, const std::string& 
   return Encoder{*encoding, stored->value_or(std::vector<float>{})};
 }
 
+// A collection records its model's f32 fingerprint; int8 vectors differ from f32 ones by ~1%, which would
+// silently blur the stored space, so they are refused rather than mixed in.
+Status refuse_int8(const TextEncodeOptions& options) {
+  if (!options.int8) return {};
+  return make_error(ErrorCode::kInvalidArgument,
+                    "collections hold f32 transformer vectors (their fingerprint is the f32 model's); int8 is for "
+                    "`embed --int8` only");
+}
+
 }  // namespace
 
 Status check_encoder(const CollectionInfo& info, const TextModel& model) {
@@ -47,6 +56,7 @@ Status check_encoder(const CollectionInfo& info, const TextModel& model) {
 
 Expected<Matrix> encode_documents(CollectionStore& store, const std::string& name, const TextModel& model,
                                   std::span<const std::string> texts, const TextEncodeOptions& options) {
+  if (auto ok = refuse_int8(options); !ok) return tl::unexpected(ok.error());
   auto encoder = collection_encoder(store, name, model);
   if (!encoder) return tl::unexpected(encoder.error());
   const bool had_component = !encoder->component.empty();
@@ -60,6 +70,7 @@ Expected<Matrix> encode_documents(CollectionStore& store, const std::string& nam
 
 Expected<std::vector<float>> encode_query(CollectionStore& store, const std::string& name, const TextModel& model,
                                           std::string_view text, const TextEncodeOptions& options) {
+  if (auto ok = refuse_int8(options); !ok) return tl::unexpected(ok.error());
   auto encoder = collection_encoder(store, name, model);
   if (!encoder) return tl::unexpected(encoder.error());
   std::vector<std::string> texts{std::string(text)};

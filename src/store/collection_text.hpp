@@ -20,7 +20,8 @@ namespace semspace::store {
 Status check_encoder(const CollectionInfo& info, const TextModel& model);
 
 /// Encodes documents for the collection; stores the SIF component when this is the first batch with text.
-/// Inside begin()/commit() the component is part of the transaction.
+/// Inside begin()/commit() the component is part of the transaction. kInvalidArgument for options.int8: a
+/// collection holds its model's f32 vectors (encode_query likewise).
 Expected<Matrix> encode_documents(CollectionStore& store, const std::string& name, const TextModel& model,
                                   std::span<const std::string> texts, const TextEncodeOptions& options = {});
 

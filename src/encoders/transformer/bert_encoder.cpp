@@ -4,6 +4,7 @@
 #include <atomic>
 #include <barrier>
 #include <cmath>
+#include <mutex>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "core/kernels/gemm.hpp"
 #include "core/kernels/linear.hpp"
 #include "core/threads.hpp"
+#include "encoders/transformer/int8_linear.hpp"
 
 namespace semspace {
 namespace {
@@ -56,6 +58,8 @@ constexpr std::size_t kFewRows = 16;
 // sgemm calls take this many rows at once: OpenBLAS repacks the weight matrix on every call, so fewer, taller calls
 // pack it less often, while bias and activation still find a block's product in L2.
 constexpr std::size_t kRowBlock = 512;
+// Rows per int8 product (the int8 branch measured its speed at this block size).
+constexpr std::size_t kInt8RowBlock = 128;
 
 // One chunk of sequences packed back to back: rows [token_begin, token_end) of the flat token arrays.
 struct Chunk {
@@ -86,6 +90,20 @@ Status BertConfig::validate() const {
 Status BertRunOptions::validate() const {
   if (threads < 1) return invalid(fmt::format("threads {} must be >= 1", threads));
   if (max_chunk_tokens < 1) return invalid("max_chunk_tokens must be >= 1");
+  return {};
+}
+
+struct BertEncoder::Int8State {
+  std::once_flag once;
+  Expected<std::vector<BertInt8Layer>> layers;
+};
+
+BertEncoder::BertEncoder(const BertConfig& config, BertWeights weights, const BertPooling& pooling)
+    : config_(config), weights_(std::move(weights)), pooling_(pooling), int8_(std::make_shared<Int8State>()) {}
+
+Status BertEncoder::prepare_int8() const {
+  std::call_once(int8_->once, [&] { int8_->layers = quantize_bert_layers(weights_); });
+  if (!int8_->layers) return tl::unexpected(int8_->layers.error());
   return {};
 }
 
@@ -151,6 +169,10 @@ Expected<BertOutput> BertEncoder::encode_padded(std::span<const std::uint32_t> i
 Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, const BertRunOptions& options) const {
   if (auto ok = options.validate(); !ok) return tl::unexpected(ok.error());
   const BertConfig& c = config_;
+  if (options.int8) {
+    if (auto ok = prepare_int8(); !ok) return tl::unexpected(ok.error());
+  }
+  const std::vector<BertInt8Layer>* int8 = options.int8 ? &*int8_->layers : nullptr;
   for (std::size_t s = 0; s < batch.size(); ++s) {
     const auto& seq = batch[s];
     if (seq.ids.empty()) return invalid(fmt::format("sequence {} is empty (it needs at least the [CLS] token)", s));
@@ -214,6 +236,7 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
   std::vector<std::atomic<std::size_t>> next_item(chunks.size() * c.num_layers);
   for (auto& counter : next_item) counter.store(0);
   std::vector<double> mean_sums(static_cast<std::size_t>(threads) * hidden);
+  std::vector<Int8Scratch> int8_scratch(int8 != nullptr ? static_cast<std::size_t>(threads) : 0);
   // Allocated here, not by the workers: a worker that threw would leave the others waiting at a barrier.
   for (std::size_t s = 0; s < n && options.token_states; ++s) {
     output.token_states[s] = Matrix::uninitialized(batch[s].ids.size(), hidden);
@@ -245,8 +268,9 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
       };
       // out[rows, cols part] = in[rows] * W[cols part]^T + bias (+ activation), in blocks of rows so that bias and
       // activation touch the product while it is still in cache; few rows go through the few-rows kernel.
-      auto linear = [&](const float* in, std::size_t in_cols, const Matrix& weight, const std::vector<float>& bias,
-                        float* out, std::size_t out_cols, bool activate) {
+      // `quantized` (int8 mode) replaces `weight`.
+      auto linear = [&](const float* in, std::size_t in_cols, const Matrix& weight, const Int8Linear* quantized,
+                        const std::vector<float>& bias, float* out, std::size_t out_cols, bool activate) {
         const auto [col_begin, col_end] = col_range(out_cols);
         if (col_begin >= col_end) return;
         const std::size_t cols = col_end - col_begin;
@@ -259,18 +283,24 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
             if (activate) apply_activation(c.activation, row, cols);
           }
         };
-        if (row_end - row_begin <= kFewRows) {
+        if (quantized == nullptr && row_end - row_begin <= kFewRows) {
           kernels::linear_few_rows_f32(row_end - row_begin, cols, in_cols, in + row_begin * in_cols, in_cols,
                                        weight.data() + col_begin * in_cols, in_cols, bias.data() + col_begin,
                                        out + row_begin * out_cols + col_begin, out_cols);
           finish(row_begin, row_end, false);
           return;
         }
-        for (std::size_t r = row_begin; r < row_end; r += kRowBlock) {
-          const std::size_t rows = std::min(kRowBlock, row_end - r);
-          kernels::gemm_f32(kNo, kYes, rows, cols, in_cols, 1.0f, in + r * in_cols, in_cols,
-                            weight.data() + col_begin * in_cols, in_cols, 0.0f, out + r * out_cols + col_begin,
-                            out_cols);
+        const std::size_t block = quantized != nullptr ? kInt8RowBlock : kRowBlock;
+        for (std::size_t r = row_begin; r < row_end; r += block) {
+          const std::size_t rows = std::min(block, row_end - r);
+          if (quantized != nullptr) {
+            quantized->forward(in + r * in_cols, rows, in_cols, col_begin, col_end, out + r * out_cols, out_cols,
+                               int8_scratch[tid]);
+          } else {
+            kernels::gemm_f32(kNo, kYes, rows, cols, in_cols, 1.0f, in + r * in_cols, in_cols,
+                              weight.data() + col_begin * in_cols, in_cols, 0.0f, out + r * out_cols + col_begin,
+                              out_cols);
+          }
           finish(r, r + rows, true);
         }
       };
@@ -302,7 +332,8 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
 
       for (std::size_t l = 0; l < c.num_layers; ++l) {
         const BertLayerWeights& layer = w.layers[l];
-        linear(x.data(), hidden, layer.qkv, layer.qkv_bias, qkv.data(), qkv_cols, false);
+        const BertInt8Layer* q8 = int8 != nullptr ? &(*int8)[l] : nullptr;
+        linear(x.data(), hidden, layer.qkv, q8 ? &q8->qkv : nullptr, layer.qkv_bias, qkv.data(), qkv_cols, false);
         sync.arrive_and_wait();
 
         // Attention, one (sequence, head) item at a time from a shared counter: softmax(Q K^T / sqrt(d)) V.
@@ -322,17 +353,19 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
         }
         sync.arrive_and_wait();
 
-        linear(context.data(), hidden, layer.attention_output, layer.attention_output_bias, sublayer.data(), hidden,
-               false);
+        linear(context.data(), hidden, layer.attention_output, q8 ? &q8->attention_output : nullptr,
+               layer.attention_output_bias, sublayer.data(), hidden, false);
         sync_columns();
         for (std::size_t r = norm_begin; r < norm_end; ++r) {
           kernels::add_layer_norm_f32(x.row(r).data(), sublayer.row(r).data(), layer.attention_norm_weight.data(),
                                       layer.attention_norm_bias.data(), hidden, c.layer_norm_eps);
         }
         sync_columns();
-        linear(x.data(), hidden, layer.intermediate, layer.intermediate_bias, ffn.data(), inter, true);
+        linear(x.data(), hidden, layer.intermediate, q8 ? &q8->intermediate : nullptr, layer.intermediate_bias,
+               ffn.data(), inter, true);
         sync_columns();
-        linear(ffn.data(), inter, layer.output, layer.output_bias, sublayer.data(), hidden, false);
+        linear(ffn.data(), inter, layer.output, q8 ? &q8->output : nullptr, layer.output_bias, sublayer.data(),
+               hidden, false);
         sync_columns();
         for (std::size_t r = norm_begin; r < norm_end; ++r) {
           kernels::add_layer_norm_f32(x.row(r).data(), sublayer.row(r).data(), layer.output_norm_weight.data(),

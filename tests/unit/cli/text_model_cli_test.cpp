@@ -4,6 +4,7 @@
 // independently in Python (float64 torch), on the tricky tokenizer strings, truncation included.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -126,6 +127,37 @@ TEST_F(TextModelCli, EmbedWithATransformerFolderMatchesTheReference) {
   expect_reference_vectors(tmp_ / "b.npy");
 }
 
+// `embed --int8`: every text (the tricky strings, the empty one, the truncated ones) within cosine 0.99 of the
+// Python reference's f32 vector, but not equal to it; `model info` says int8 is available.
+TEST_F(TextModelCli, EmbedInt8StaysWithinCosine099OfTheReference) {
+  const Outcome r = run("embed --model '" + reference().folder.string() + "' --int8 --threads 2 --output '" +
+                            (tmp_ / "int8.npy").string() + "'",
+                        reference().texts.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto actual = semspace::io::read_npy_matrix(tmp_ / "int8.npy");
+  auto expected = semspace::io::read_npy_matrix(reference().expected);
+  ASSERT_TRUE(actual) << actual.error().message;
+  ASSERT_TRUE(expected) << expected.error().message;
+  ASSERT_EQ(actual->rows(), expected->rows());
+  double worst = 1.0;
+  for (std::size_t row = 0; row < actual->rows(); ++row) {
+    double dot = 0, aa = 0, ee = 0;
+    for (std::size_t c = 0; c < actual->cols(); ++c) {
+      const double a = actual->row(row)[c], e = expected->row(row)[c];
+      dot += a * e;
+      aa += a * a;
+      ee += e * e;
+    }
+    const double cosine = dot / std::sqrt(aa * ee);
+    worst = std::min(worst, cosine);
+    EXPECT_GE(cosine, 0.99) << "text " << row;
+  }
+  EXPECT_LT(worst, 0.99999) << "int8 output equals f32";
+  const Outcome info = run("model info '" + reference().folder.string() + "' --json");
+  ASSERT_EQ(info.code, 0) << info.err;
+  EXPECT_EQ(nlohmann::json::parse(info.out)["int8"], "available (embed --int8)");
+}
+
 TEST_F(TextModelCli, APulledModelIsNamedByItsRepoId) {
   serve_reference_folder();
   const Outcome pull = run("model pull org/model");
@@ -198,8 +230,10 @@ TEST_F(TextModelCli, ModelNamesThatAreNotModels) {
   const Outcome nothing = run("model info no-such-model.vec");
   EXPECT_EQ(nothing.code, 1);
   EXPECT_NE(nothing.err.find("not found"), std::string::npos) << nothing.err;
-  const Outcome int8 = run("embed --model '" + reference().folder.string() + "' --int8");
+  semspace::testing::write_text(tmp_ / "tiny.vec", "2 2\nking 0.1 0.2\nqueen 0.2 0.1\n");
+  const Outcome int8 = run("embed --model '" + (tmp_ / "tiny.vec").string() + "' --int8", reference().texts.string());
   EXPECT_EQ(int8.code, 2);
+  EXPECT_NE(int8.err.find("int8 is a transformer mode"), std::string::npos) << int8.err;
 }
 
 TEST_F(TextModelCli, ModelInfoDescribesWordVectors) {

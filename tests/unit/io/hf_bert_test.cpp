@@ -9,6 +9,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -175,6 +176,43 @@ TEST(BertEncoder, ThreadsAndChunksGiveTheReferenceToo) {
       EXPECT_LE(relative_error(out->pooled, pooled), 1e-4) << threads << " threads, chunk " << chunk;
     }
   }
+}
+
+double cosine(std::span<const float> a, std::span<const float> b) {
+  double dot = 0, aa = 0, bb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    dot += static_cast<double>(a[i]) * b[i];
+    aa += static_cast<double>(a[i]) * a[i];
+    bb += static_cast<double>(b[i]) * b[i];
+  }
+  return dot / std::sqrt(aa * bb);
+}
+
+// The int8 mode (issue 4's goal): every sentence's pooled vector within cosine 0.99 of the torch reference, for
+// each activation and weight dtype, with one and two threads and with chunks small enough to split columns.
+TEST_P(BertReference, Int8StaysWithinCosine099OfTheReference) {
+  const fs::path dir = reference_dir();
+  ASSERT_FALSE(dir.empty());
+  const std::string variant = GetParam();
+  const fs::path ref = dir / (variant == "gelu_prefixed" ? "gelu" : variant) / "ref";
+  const Batch b = read_batch(dir);
+  const Matrix pooled = read_matrix(ref / "pooled_mean_normalized.npy");
+  auto encoder = load_bert_folder(dir / variant);
+  ASSERT_TRUE(encoder) << encoder.error().message;
+  double worst = 1.0;
+  for (auto [threads, chunk] : {std::pair<int, std::size_t>{1, 4096}, {2, 4096}, {2, 40}}) {
+    auto out = encoder->encode_padded(b.ids, b.mask, b.types, b.n, b.length,
+                                      {.threads = threads, .max_chunk_tokens = chunk, .int8 = true});
+    ASSERT_TRUE(out) << out.error().message;
+    for (std::size_t s = 0; s < b.n; ++s) {
+      const double c = cosine(out->pooled.row(s), pooled.row(s));
+      worst = std::min(worst, c);
+      EXPECT_GE(c, 0.99) << "sentence " << s << ", " << threads << " threads, chunk " << chunk;
+    }
+  }
+  // Not f32 in disguise: quantisation must move the outputs a little.
+  EXPECT_LT(worst, 0.99999) << "int8 output equals f32";
+  std::cout << variant << ": worst int8 cosine to the reference " << worst << "\n";
 }
 
 TEST(BertEncoder, BadInputsAreErrorsNamingTheSequence) {

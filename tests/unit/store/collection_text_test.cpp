@@ -62,5 +62,21 @@ TEST(CollectionText, AModelOfAnotherSpaceIsRefused) {
   EXPECT_THAT(search_text(store, "plain", model, "w1").error().message, ::testing::HasSubstr("has no model"));
 }
 
+// A collection records the f32 fingerprint; int8 vectors (about 1% off) are refused, for documents and queries.
+TEST(CollectionText, Int8VectorsAreRefused) {
+  testing::ScratchDir dir("text-int8");
+  auto store = testing::open_or_die(dir / "c.db");
+  const TextModel model(semspace::testing::random_model(40, 12, 3));
+  ASSERT_TRUE(store.create(text_collection(model)));
+  const TextEncodeOptions int8{.int8 = true};
+  auto documents = encode_documents(store, "t", model, std::vector<std::string>{"w1"}, int8);
+  ASSERT_FALSE(documents);
+  EXPECT_THAT(documents.error().message, ::testing::HasSubstr("collections hold f32"));
+  auto query = encode_query(store, "t", model, "w1", int8);
+  ASSERT_FALSE(query);
+  EXPECT_THAT(query.error().message, ::testing::HasSubstr("collections hold f32"));
+  EXPECT_TRUE(encode_documents(store, "t", model, std::vector<std::string>{"w1"})) << "f32 is accepted";
+}
+
 }  // namespace
 }  // namespace semspace::store
