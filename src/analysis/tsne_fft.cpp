@@ -1,0 +1,305 @@
+#include "analysis/tsne_fft.hpp"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <mutex>
+#include <vector>
+
+#include "analysis/row_blocks.hpp"
+#include "core/threads.hpp"
+#include "semspace/status.hpp"
+
+namespace semspace::analysis {
+namespace {
+
+using analysis_detail::for_row_blocks;
+constexpr std::size_t kNodes = kInterpolationNodes;
+
+// FFTW's planner is not thread-safe (its execute functions are); other code in the process may plan too.
+std::mutex& planner_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+struct FftwFree {
+  void operator()(void* p) const noexcept { fftw_free(p); }
+};
+template <class T>
+using FftwBuffer = std::unique_ptr<T[], FftwFree>;
+
+template <class T>
+FftwBuffer<T> fftw_buffer(std::size_t count) {
+  auto* p = static_cast<T*>(fftw_malloc(sizeof(T) * std::max<std::size_t>(count, 1)));
+  SEMSPACE_CHECK(p != nullptr, "fftw_malloc of {} values failed", count);
+  return FftwBuffer<T>(p);
+}
+
+struct PlanDestroy {
+  void operator()(fftw_plan_s* plan) const noexcept { fftw_destroy_plan(plan); }
+};
+using PlanHandle = std::unique_ptr<fftw_plan_s, PlanDestroy>;
+
+bool fft_friendly(std::size_t n) {
+  for (std::size_t f : {2, 3, 5, 7}) {
+    while (n % f == 0) n /= f;
+  }
+  return n == 1;
+}
+
+// Lagrange basis of the kNodes nodes at (k + 0.5) / kNodes of a unit box, at u in [0, 1].
+std::array<double, kNodes> lagrange(double u) {
+  std::array<double, kNodes> w;
+  for (std::size_t k = 0; k < kNodes; ++k) {
+    const double xk = (static_cast<double>(k) + 0.5) / kNodes;
+    double v = 1;
+    for (std::size_t m = 0; m < kNodes; ++m) {
+      if (m == k) continue;
+      const double xm = (static_cast<double>(m) + 0.5) / kNodes;
+      v *= (u - xm) / (xk - xm);
+    }
+    w[k] = v;
+  }
+  return w;
+}
+
+// Where one point sits on the grid: the first node of its box along each axis, and the weights of the
+// kNodes^dim nodes around it.
+template <std::size_t kDim>
+struct Stencil {
+  std::size_t first[kDim];
+  std::array<double, kNodes> weight[kDim];
+};
+
+template <std::size_t kDim>
+Stencil<kDim> stencil(const double* y, double low, double box, std::size_t boxes) {
+  Stencil<kDim> s;
+  for (std::size_t c = 0; c < kDim; ++c) {
+    const double t = (y[c] - low) / box;
+    const std::size_t b = std::min(boxes - 1, static_cast<std::size_t>(std::max(0.0, std::floor(t))));
+    s.first[c] = b * kNodes;
+    s.weight[c] = lagrange(t - static_cast<double>(b));
+  }
+  return s;
+}
+
+// Calls fn(grid index, weight) for the kNodes^dim grid nodes of a stencil; the grid has `side` nodes per axis.
+template <std::size_t kDim, class Fn>
+void for_nodes(const Stencil<kDim>& s, std::size_t side, Fn&& fn) {
+  if constexpr (kDim == 2) {
+    for (std::size_t a = 0; a < kNodes; ++a) {
+      for (std::size_t b = 0; b < kNodes; ++b) {
+        fn((s.first[0] + a) * side + s.first[1] + b, s.weight[0][a] * s.weight[1][b]);
+      }
+    }
+  } else {
+    for (std::size_t a = 0; a < kNodes; ++a) {
+      for (std::size_t b = 0; b < kNodes; ++b) {
+        const double wab = s.weight[0][a] * s.weight[1][b];
+        for (std::size_t c = 0; c < kNodes; ++c) {
+          fn(((s.first[0] + a) * side + s.first[1] + b) * side + s.first[2] + c, wab * s.weight[2][c]);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::size_t fft_boxes_per_axis(double width, std::size_t dim) {
+  const double wanted = std::ceil(std::max(width, 0.0));
+  std::size_t boxes = dim == 2 ? std::max<std::size_t>(50, static_cast<std::size_t>(wanted))
+                               : std::clamp<std::size_t>(static_cast<std::size_t>(wanted), 10, 24);
+  while (!fft_friendly(2 * kNodes * boxes)) ++boxes;
+  return boxes;
+}
+
+struct FftRepulsion::Plans {
+  std::size_t padded = 0;  // points per axis of the padded grid
+  std::size_t real_size = 0, complex_size = 0;
+  FftwBuffer<double> real;
+  FftwBuffer<fftw_complex> spectrum;
+  PlanHandle forward, backward;
+};
+
+FftRepulsion::FftRepulsion(std::size_t dim) : dim_(dim) {
+  SEMSPACE_CHECK(dim == 2 || dim == 3, "FFT t-SNE in {} dimensions (2 or 3)", dim);
+}
+FftRepulsion::~FftRepulsion() = default;
+
+FftRepulsion::Plans& FftRepulsion::plans_for(std::size_t padded) {
+  auto& slot = plans_[padded];
+  if (slot) return *slot;
+  auto plans = std::make_unique<Plans>();
+  plans->padded = padded;
+  plans->real_size = dim_ == 2 ? padded * padded : padded * padded * padded;
+  plans->complex_size = plans->real_size / padded * (padded / 2 + 1);
+  plans->real = fftw_buffer<double>(plans->real_size);
+  plans->spectrum = fftw_buffer<fftw_complex>(plans->complex_size);
+  const int n[3] = {static_cast<int>(padded), static_cast<int>(padded), static_cast<int>(padded)};
+  {
+    std::lock_guard lock(planner_mutex());
+    plans->forward.reset(fftw_plan_dft_r2c(static_cast<int>(dim_), n, plans->real.get(), plans->spectrum.get(),
+                                           FFTW_ESTIMATE));
+    plans->backward.reset(fftw_plan_dft_c2r(static_cast<int>(dim_), n, plans->spectrum.get(), plans->real.get(),
+                                            FFTW_ESTIMATE));
+  }
+  SEMSPACE_CHECK(plans->forward && plans->backward, "FFTW could not plan a {}-D transform of side {}", dim_, padded);
+  slot = std::move(plans);
+  return *slot;
+}
+
+double FftRepulsion::compute(std::span<const double> y, std::span<double> repulsion, int threads) {
+  const std::size_t dim = dim_, n = y.size() / dim;
+  SEMSPACE_CHECK(y.size() == n * dim && repulsion.size() == y.size(), "map {} values, repulsion {}, dim {}",
+                 y.size(), repulsion.size(), dim);
+  double low = y.empty() ? 0 : y[0], high = low;
+  for (double v : y) {
+    low = std::min(low, v);
+    high = std::max(high, v);
+  }
+  // A margin keeps the largest coordinate strictly inside the last box.
+  const double margin = 1e-6 * std::max(1.0, high - low);
+  low -= margin;
+  high += margin;
+  const double centre = 0.5 * (low + high);
+  const std::size_t boxes = fft_boxes_per_axis(high - low, dim);
+  const double box = (high - low) / static_cast<double>(boxes), spacing = box / kNodes;
+  const std::size_t side = boxes * kNodes, padded = 2 * side;
+  const std::size_t grid_size = dim == 2 ? side * side : side * side * side;
+  Plans& plans = plans_for(padded);
+
+  // Charges: 1 and the coordinates from the centre. Spread on one thread (cheap next to the transforms).
+  const std::size_t charges = dim + 1;
+  std::vector<double> grid(charges * grid_size, 0.0);
+  auto spread = [&]<std::size_t kDim>() {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double* yi = y.data() + i * kDim;
+      const auto s = stencil<kDim>(yi, low, box, boxes);
+      double q[kDim + 1] = {1.0};
+      for (std::size_t c = 0; c < kDim; ++c) q[c + 1] = yi[c] - centre;
+      for_nodes<kDim>(s, side, [&](std::size_t g, double w) {
+        for (std::size_t c = 0; c < kDim + 1; ++c) grid[c * grid_size + g] += w * q[c];
+      });
+    }
+  };
+  if (dim == 2) {
+    spread.template operator()<2>();
+  } else {
+    spread.template operator()<3>();
+  }
+
+  // Kernel spectra on the circulant embedding: offset o along an axis is o for o < side, o - padded above,
+  // and the unused middle entry is 0.
+  auto offset = [&](std::size_t a) -> double {
+    if (a == side) return std::nan("");
+    return a < side ? static_cast<double>(a) : static_cast<double>(a) - static_cast<double>(padded);
+  };
+  const std::size_t real_size = plans.real_size, complex_size = plans.complex_size;
+  std::vector<std::complex<double>> kernel1(complex_size), kernel2(complex_size);
+  auto kernel_spectrum = [&](bool squared, FftwBuffer<double>& real, FftwBuffer<fftw_complex>& spectrum,
+                             std::vector<std::complex<double>>& out) {
+    for (std::size_t idx = 0; idx < real_size; ++idx) {
+      std::size_t rest = idx;
+      double r2 = 0;
+      bool unused = false;
+      for (std::size_t c = 0; c < dim; ++c) {
+        const double o = offset(rest % padded);
+        rest /= padded;
+        unused = unused || std::isnan(o);
+        r2 += o * o;
+      }
+      const double k1 = 1.0 / (1.0 + r2 * spacing * spacing);
+      real[idx] = unused ? 0.0 : (squared ? k1 * k1 : k1);
+    }
+    fftw_execute_dft_r2c(plans.forward.get(), real.get(), spectrum.get());
+    for (std::size_t k = 0; k < complex_size; ++k) out[k] = {spectrum[k][0], spectrum[k][1]};
+  };
+
+  // Transforms: two kernels, then per charge a forward transform and one inverse per kernel it meets (charge 1
+  // meets both). Jobs run over the threads, each with its own buffers; FFTW's execute is thread-safe.
+  const std::size_t outputs = charges + 1;  // K2*1, K2*y_c..., K1*1
+  std::vector<double> potential(outputs * grid_size, 0.0);
+  const double norm = 1.0 / static_cast<double>(real_size);
+  const int used = std::max(1, std::min<int>(threads, static_cast<int>(charges)));
+  std::vector<FftwBuffer<double>> reals;
+  std::vector<FftwBuffer<fftw_complex>> spectra, products;
+  for (int t = 0; t < used; ++t) {
+    reals.push_back(fftw_buffer<double>(real_size));
+    spectra.push_back(fftw_buffer<fftw_complex>(complex_size));
+    products.push_back(fftw_buffer<fftw_complex>(complex_size));
+  }
+  const int kernel_threads = std::min(used, 2);
+  core::run_threads(kernel_threads, [&](int t) {
+    for (int k = t; k < 2; k += kernel_threads) kernel_spectrum(k == 0, reals[t], spectra[t], k == 0 ? kernel2 : kernel1);
+  });
+  core::run_threads(used, [&](int t) {
+    double* real = reals[t].get();
+    fftw_complex* spectrum = spectra[t].get();
+    fftw_complex* product = products[t].get();
+    for (std::size_t c = static_cast<std::size_t>(t); c < charges; c += static_cast<std::size_t>(used)) {
+      std::fill(real, real + real_size, 0.0);
+      const double* src = grid.data() + c * grid_size;
+      for (std::size_t g = 0; g < grid_size; ++g) {
+        std::size_t rest = g, idx = 0, scale = 1;
+        for (std::size_t a = 0; a < dim; ++a) {
+          idx += (rest % side) * scale;
+          rest /= side;
+          scale *= padded;
+        }
+        real[idx] = src[g];
+      }
+      fftw_execute_dft_r2c(plans.forward.get(), real, spectrum);
+      auto convolve = [&](const std::vector<std::complex<double>>& kernel, std::size_t out) {
+        for (std::size_t k = 0; k < complex_size; ++k) {
+          const std::complex<double> v = std::complex<double>(spectrum[k][0], spectrum[k][1]) * kernel[k];
+          product[k][0] = v.real();
+          product[k][1] = v.imag();
+        }
+        fftw_execute_dft_c2r(plans.backward.get(), product, real);
+        double* dst = potential.data() + out * grid_size;
+        for (std::size_t g = 0; g < grid_size; ++g) {
+          std::size_t rest = g, idx = 0, scale = 1;
+          for (std::size_t a = 0; a < dim; ++a) {
+            idx += (rest % side) * scale;
+            rest /= side;
+            scale *= padded;
+          }
+          dst[g] = real[idx] * norm;
+        }
+      };
+      convolve(kernel2, c);
+      if (c == 0) convolve(kernel1, charges);
+    }
+  });
+
+  // Back to the points: potentials, then repulsion and the per-point part of Z (summed in point order).
+  std::vector<double> z(n);
+  auto gather = [&]<std::size_t kDim>() {
+    for_row_blocks(n, 1024, threads, [&](int, std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        const double* yi = y.data() + i * kDim;
+        const auto s = stencil<kDim>(yi, low, box, boxes);
+        double phi[kDim + 2] = {};
+        for_nodes<kDim>(s, side, [&](std::size_t g, double w) {
+          for (std::size_t c = 0; c < kDim + 2; ++c) phi[c] += w * potential[c * grid_size + g];
+        });
+        for (std::size_t c = 0; c < kDim; ++c) repulsion[i * kDim + c] = (yi[c] - centre) * phi[0] - phi[c + 1];
+        z[i] = phi[kDim + 1] - 1.0;  // K1 with itself is 1
+      }
+    });
+  };
+  if (dim == 2) {
+    gather.template operator()<2>();
+  } else {
+    gather.template operator()<3>();
+  }
+  double total = 0;
+  for (double v : z) total += v;
+  return total;
+}
+
+}  // namespace semspace::analysis
