@@ -112,7 +112,7 @@ void for_nodes(const Stencil<kDim>& s, std::size_t side, Fn&& fn) {
 std::size_t fft_boxes_per_axis(double width, std::size_t dim) {
   const double wanted = std::ceil(std::max(width, 0.0));
   std::size_t boxes = dim == 2 ? std::max<std::size_t>(50, static_cast<std::size_t>(wanted))
-                               : std::clamp<std::size_t>(static_cast<std::size_t>(wanted), 10, 24);
+                               : std::clamp<std::size_t>(static_cast<std::size_t>(wanted), 8, 12);
   while (!fft_friendly(2 * kNodes * boxes)) ++boxes;
   return boxes;
 }
@@ -123,6 +123,8 @@ struct FftRepulsion::Plans {
   FftwBuffer<double> real;
   FftwBuffer<fftw_complex> spectrum;
   PlanHandle forward, backward;
+  std::vector<FftwBuffer<double>> reals;  // one per thread
+  std::vector<FftwBuffer<fftw_complex>> spectra, products;
 };
 
 FftRepulsion::FftRepulsion(std::size_t dim) : dim_(dim) {
@@ -192,31 +194,38 @@ double FftRepulsion::compute(std::span<const double> y, std::span<double> repuls
     spread.template operator()<3>();
   }
 
-  // Kernel spectra on the circulant embedding: offset o along an axis is o for o < side, o - padded above,
-  // and the unused middle entry is 0.
-  auto offset = [&](std::size_t a) -> double {
-    if (a == side) return std::nan("");
-    return a < side ? static_cast<double>(a) : static_cast<double>(a) - static_cast<double>(padded);
-  };
+  // Kernel spectra on the circulant embedding: offset o along an axis is o for o < side, o - padded above, and
+  // the unused middle entry (o = side) is 0.
   const std::size_t real_size = plans.real_size, complex_size = plans.complex_size;
-  std::vector<std::complex<double>> kernel1(complex_size), kernel2(complex_size);
+  std::vector<double> offset2(padded);
+  for (std::size_t a = 0; a < padded; ++a) {
+    const double o = a <= side ? static_cast<double>(a) : static_cast<double>(a) - static_cast<double>(padded);
+    offset2[a] = o * o * spacing * spacing;
+  }
   auto kernel_spectrum = [&](bool squared, FftwBuffer<double>& real, FftwBuffer<fftw_complex>& spectrum,
                              std::vector<std::complex<double>>& out) {
-    for (std::size_t idx = 0; idx < real_size; ++idx) {
-      std::size_t rest = idx;
-      double r2 = 0;
-      bool unused = false;
-      for (std::size_t c = 0; c < dim; ++c) {
-        const double o = offset(rest % padded);
-        rest /= padded;
-        unused = unused || std::isnan(o);
-        r2 += o * o;
+    const std::size_t planes = dim == 2 ? 1 : padded;
+    for (std::size_t p0 = 0; p0 < planes; ++p0) {
+      const double base = dim == 2 ? 0.0 : offset2[p0];
+      for (std::size_t a = 0; a < padded; ++a) {
+        double* row = real.get() + (p0 * padded + a) * padded;
+        for (std::size_t b = 0; b < padded; ++b) {
+          const double k1 = 1.0 / (1.0 + base + offset2[a] + offset2[b]);
+          row[b] = squared ? k1 * k1 : k1;
+        }
+        if (a == side) std::fill(row, row + padded, 0.0);
+        row[side] = 0.0;
       }
-      const double k1 = 1.0 / (1.0 + r2 * spacing * spacing);
-      real[idx] = unused ? 0.0 : (squared ? k1 * k1 : k1);
+      if (dim == 3 && p0 == side) std::fill(real.get() + p0 * padded * padded, real.get() + (p0 + 1) * padded * padded, 0.0);
     }
     fftw_execute_dft_r2c(plans.forward.get(), real.get(), spectrum.get());
+    out.resize(complex_size);
     for (std::size_t k = 0; k < complex_size; ++k) out[k] = {spectrum[k][0], spectrum[k][1]};
+  };
+  // The grid (side^dim) sits in the low corner of the padded array (padded^dim).
+  const std::size_t lines = grid_size / side;
+  auto line_offset = [&](std::size_t line) {
+    return dim == 2 ? line * padded : ((line / side) * padded + line % side) * padded;
   };
 
   // Transforms: two kernels, then per charge a forward transform and one inverse per kernel it meets (charge 1
@@ -225,13 +234,16 @@ double FftRepulsion::compute(std::span<const double> y, std::span<double> repuls
   std::vector<double> potential(outputs * grid_size, 0.0);
   const double norm = 1.0 / static_cast<double>(real_size);
   const int used = std::max(1, std::min<int>(threads, static_cast<int>(charges)));
-  std::vector<FftwBuffer<double>> reals;
-  std::vector<FftwBuffer<fftw_complex>> spectra, products;
-  for (int t = 0; t < used; ++t) {
+  // Per-thread buffers, kept with the plans: reallocating them each iteration cost more than the transforms.
+  auto& reals = plans.reals;
+  auto& spectra = plans.spectra;
+  auto& products = plans.products;
+  while (reals.size() < static_cast<std::size_t>(used)) {
     reals.push_back(fftw_buffer<double>(real_size));
     spectra.push_back(fftw_buffer<fftw_complex>(complex_size));
     products.push_back(fftw_buffer<fftw_complex>(complex_size));
   }
+  std::vector<std::complex<double>> kernel1, kernel2;
   const int kernel_threads = std::min(used, 2);
   core::run_threads(kernel_threads, [&](int t) {
     for (int k = t; k < 2; k += kernel_threads) kernel_spectrum(k == 0, reals[t], spectra[t], k == 0 ? kernel2 : kernel1);
@@ -243,32 +255,19 @@ double FftRepulsion::compute(std::span<const double> y, std::span<double> repuls
     for (std::size_t c = static_cast<std::size_t>(t); c < charges; c += static_cast<std::size_t>(used)) {
       std::fill(real, real + real_size, 0.0);
       const double* src = grid.data() + c * grid_size;
-      for (std::size_t g = 0; g < grid_size; ++g) {
-        std::size_t rest = g, idx = 0, scale = 1;
-        for (std::size_t a = 0; a < dim; ++a) {
-          idx += (rest % side) * scale;
-          rest /= side;
-          scale *= padded;
-        }
-        real[idx] = src[g];
-      }
+      for (std::size_t line = 0; line < lines; ++line) std::copy_n(src + line * side, side, real + line_offset(line));
       fftw_execute_dft_r2c(plans.forward.get(), real, spectrum);
       auto convolve = [&](const std::vector<std::complex<double>>& kernel, std::size_t out) {
         for (std::size_t k = 0; k < complex_size; ++k) {
-          const std::complex<double> v = std::complex<double>(spectrum[k][0], spectrum[k][1]) * kernel[k];
-          product[k][0] = v.real();
-          product[k][1] = v.imag();
+          const double re = spectrum[k][0], im = spectrum[k][1];
+          product[k][0] = re * kernel[k].real() - im * kernel[k].imag();
+          product[k][1] = re * kernel[k].imag() + im * kernel[k].real();
         }
         fftw_execute_dft_c2r(plans.backward.get(), product, real);
         double* dst = potential.data() + out * grid_size;
-        for (std::size_t g = 0; g < grid_size; ++g) {
-          std::size_t rest = g, idx = 0, scale = 1;
-          for (std::size_t a = 0; a < dim; ++a) {
-            idx += (rest % side) * scale;
-            rest /= side;
-            scale *= padded;
-          }
-          dst[g] = real[idx] * norm;
+        for (std::size_t line = 0; line < lines; ++line) {
+          const double* from = real + line_offset(line);
+          for (std::size_t b = 0; b < side; ++b) dst[line * side + b] = from[b] * norm;
         }
       };
       convolve(kernel2, c);
