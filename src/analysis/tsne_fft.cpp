@@ -26,25 +26,25 @@ std::mutex& planner_mutex() {
 }
 
 struct FftwFree {
-  void operator()(void* p) const noexcept { fftw_free(p); }
+  void operator()(void* p) const noexcept { fftwf_free(p); }
 };
 template <class T>
 using FftwBuffer = std::unique_ptr<T[], FftwFree>;
 
 template <class T>
 FftwBuffer<T> fftw_buffer(std::size_t count) {
-  auto* p = static_cast<T*>(fftw_malloc(sizeof(T) * std::max<std::size_t>(count, 1)));
+  auto* p = static_cast<T*>(fftwf_malloc(sizeof(T) * std::max<std::size_t>(count, 1)));
   SEMSPACE_CHECK(p != nullptr, "fftw_malloc of {} values failed", count);
   return FftwBuffer<T>(p);
 }
 
 struct PlanDestroy {
-  void operator()(fftw_plan_s* plan) const noexcept { fftw_destroy_plan(plan); }
+  void operator()(fftwf_plan_s* plan) const noexcept { fftwf_destroy_plan(plan); }
 };
-using PlanHandle = std::unique_ptr<fftw_plan_s, PlanDestroy>;
+using PlanHandle = std::unique_ptr<fftwf_plan_s, PlanDestroy>;
 
 bool fft_friendly(std::size_t n) {
-  for (std::size_t f : {2, 3, 5, 7}) {
+  for (std::size_t f : {2, 3}) {
     while (n % f == 0) n /= f;
   }
   return n == 1;
@@ -120,11 +120,12 @@ std::size_t fft_boxes_per_axis(double width, std::size_t dim) {
 struct FftRepulsion::Plans {
   std::size_t padded = 0;  // points per axis of the padded grid
   std::size_t real_size = 0, complex_size = 0;
-  FftwBuffer<double> real;
-  FftwBuffer<fftw_complex> spectrum;
+  FftwBuffer<float> real;
+  FftwBuffer<fftwf_complex> spectrum;
   PlanHandle forward, backward;
-  std::vector<FftwBuffer<double>> reals;  // one per thread
-  std::vector<FftwBuffer<fftw_complex>> spectra, products;
+  std::vector<FftwBuffer<float>> reals;              // per thread
+  std::vector<FftwBuffer<fftwf_complex>> products;  // per thread
+  std::vector<FftwBuffer<fftwf_complex>> spectra;   // per charge, then kernel K2, kernel K1
 };
 
 FftRepulsion::FftRepulsion(std::size_t dim) : dim_(dim) {
@@ -135,18 +136,20 @@ FftRepulsion::~FftRepulsion() = default;
 FftRepulsion::Plans& FftRepulsion::plans_for(std::size_t padded) {
   auto& slot = plans_[padded];
   if (slot) return *slot;
+  // The grid grows with the map: only the latest size is worth keeping (each holds buffers per thread).
+  std::erase_if(plans_, [&](const auto& entry) { return entry.first != padded; });
   auto plans = std::make_unique<Plans>();
   plans->padded = padded;
   plans->real_size = dim_ == 2 ? padded * padded : padded * padded * padded;
   plans->complex_size = plans->real_size / padded * (padded / 2 + 1);
-  plans->real = fftw_buffer<double>(plans->real_size);
-  plans->spectrum = fftw_buffer<fftw_complex>(plans->complex_size);
+  plans->real = fftw_buffer<float>(plans->real_size);
+  plans->spectrum = fftw_buffer<fftwf_complex>(plans->complex_size);
   const int n[3] = {static_cast<int>(padded), static_cast<int>(padded), static_cast<int>(padded)};
   {
     std::lock_guard lock(planner_mutex());
-    plans->forward.reset(fftw_plan_dft_r2c(static_cast<int>(dim_), n, plans->real.get(), plans->spectrum.get(),
+    plans->forward.reset(fftwf_plan_dft_r2c(static_cast<int>(dim_), n, plans->real.get(), plans->spectrum.get(),
                                            FFTW_ESTIMATE));
-    plans->backward.reset(fftw_plan_dft_c2r(static_cast<int>(dim_), n, plans->spectrum.get(), plans->real.get(),
+    plans->backward.reset(fftwf_plan_dft_c2r(static_cast<int>(dim_), n, plans->spectrum.get(), plans->real.get(),
                                             FFTW_ESTIMATE));
   }
   SEMSPACE_CHECK(plans->forward && plans->backward, "FFTW could not plan a {}-D transform of side {}", dim_, padded);
@@ -202,25 +205,21 @@ double FftRepulsion::compute(std::span<const double> y, std::span<double> repuls
     const double o = a <= side ? static_cast<double>(a) : static_cast<double>(a) - static_cast<double>(padded);
     offset2[a] = o * o * spacing * spacing;
   }
-  auto kernel_spectrum = [&](bool squared, FftwBuffer<double>& real, FftwBuffer<fftw_complex>& spectrum,
-                             std::vector<std::complex<double>>& out) {
+  auto kernel_values = [&](bool squared, float* real) {
     const std::size_t planes = dim == 2 ? 1 : padded;
     for (std::size_t p0 = 0; p0 < planes; ++p0) {
       const double base = dim == 2 ? 0.0 : offset2[p0];
       for (std::size_t a = 0; a < padded; ++a) {
-        double* row = real.get() + (p0 * padded + a) * padded;
+        float* row = real + (p0 * padded + a) * padded;
         for (std::size_t b = 0; b < padded; ++b) {
           const double k1 = 1.0 / (1.0 + base + offset2[a] + offset2[b]);
-          row[b] = squared ? k1 * k1 : k1;
+          row[b] = static_cast<float>(squared ? k1 * k1 : k1);
         }
-        if (a == side) std::fill(row, row + padded, 0.0);
-        row[side] = 0.0;
+        if (a == side) std::fill(row, row + padded, 0.0f);
+        row[side] = 0.0f;
       }
-      if (dim == 3 && p0 == side) std::fill(real.get() + p0 * padded * padded, real.get() + (p0 + 1) * padded * padded, 0.0);
+      if (dim == 3 && p0 == side) std::fill(real + p0 * padded * padded, real + (p0 + 1) * padded * padded, 0.0f);
     }
-    fftw_execute_dft_r2c(plans.forward.get(), real.get(), spectrum.get());
-    out.resize(complex_size);
-    for (std::size_t k = 0; k < complex_size; ++k) out[k] = {spectrum[k][0], spectrum[k][1]};
   };
   // The grid (side^dim) sits in the low corner of the padded array (padded^dim).
   const std::size_t lines = grid_size / side;
@@ -228,50 +227,52 @@ double FftRepulsion::compute(std::span<const double> y, std::span<double> repuls
     return dim == 2 ? line * padded : ((line / side) * padded + line % side) * padded;
   };
 
-  // Transforms: two kernels, then per charge a forward transform and one inverse per kernel it meets (charge 1
-  // meets both). Jobs run over the threads, each with its own buffers; FFTW's execute is thread-safe.
+  // Transforms in two rounds of independent jobs spread over the threads (FFTW's execute is thread-safe), each
+  // thread with its own real buffer: (1) the spectra of the two kernels and of every charge grid, (2) the
+  // products and inverse transforms: K2 with every charge, K1 with charge 1.
   const std::size_t outputs = charges + 1;  // K2*1, K2*y_c..., K1*1
   std::vector<double> potential(outputs * grid_size, 0.0);
   const double norm = 1.0 / static_cast<double>(real_size);
-  const int used = std::max(1, std::min<int>(threads, static_cast<int>(charges)));
-  // Per-thread buffers, kept with the plans: reallocating them each iteration cost more than the transforms.
-  auto& reals = plans.reals;
-  auto& spectra = plans.spectra;
-  auto& products = plans.products;
-  while (reals.size() < static_cast<std::size_t>(used)) {
-    reals.push_back(fftw_buffer<double>(real_size));
-    spectra.push_back(fftw_buffer<fftw_complex>(complex_size));
-    products.push_back(fftw_buffer<fftw_complex>(complex_size));
+  const int used = std::max(1, std::min<int>(threads, static_cast<int>(charges + 2)));
+  // Buffers live with the plans: allocating them every iteration cost more than the transforms.
+  while (plans.reals.size() < static_cast<std::size_t>(used)) {
+    plans.reals.push_back(fftw_buffer<float>(real_size));
+    plans.products.push_back(fftw_buffer<fftwf_complex>(complex_size));
   }
-  std::vector<std::complex<double>> kernel1, kernel2;
-  const int kernel_threads = std::min(used, 2);
-  core::run_threads(kernel_threads, [&](int t) {
-    for (int k = t; k < 2; k += kernel_threads) kernel_spectrum(k == 0, reals[t], spectra[t], k == 0 ? kernel2 : kernel1);
-  });
+  while (plans.spectra.size() < charges + 2) plans.spectra.push_back(fftw_buffer<fftwf_complex>(complex_size));
+  fftwf_complex* kernel2 = plans.spectra[charges].get();
+  fftwf_complex* kernel1 = plans.spectra[charges + 1].get();
   core::run_threads(used, [&](int t) {
-    double* real = reals[t].get();
-    fftw_complex* spectrum = spectra[t].get();
-    fftw_complex* product = products[t].get();
-    for (std::size_t c = static_cast<std::size_t>(t); c < charges; c += static_cast<std::size_t>(used)) {
-      std::fill(real, real + real_size, 0.0);
-      const double* src = grid.data() + c * grid_size;
-      for (std::size_t line = 0; line < lines; ++line) std::copy_n(src + line * side, side, real + line_offset(line));
-      fftw_execute_dft_r2c(plans.forward.get(), real, spectrum);
-      auto convolve = [&](const std::vector<std::complex<double>>& kernel, std::size_t out) {
-        for (std::size_t k = 0; k < complex_size; ++k) {
-          const double re = spectrum[k][0], im = spectrum[k][1];
-          product[k][0] = re * kernel[k].real() - im * kernel[k].imag();
-          product[k][1] = re * kernel[k].imag() + im * kernel[k].real();
-        }
-        fftw_execute_dft_c2r(plans.backward.get(), product, real);
-        double* dst = potential.data() + out * grid_size;
-        for (std::size_t line = 0; line < lines; ++line) {
-          const double* from = real + line_offset(line);
-          for (std::size_t b = 0; b < side; ++b) dst[line * side + b] = from[b] * norm;
-        }
-      };
-      convolve(kernel2, c);
-      if (c == 0) convolve(kernel1, charges);
+    float* real = plans.reals[t].get();
+    for (std::size_t job = static_cast<std::size_t>(t); job < charges + 2; job += static_cast<std::size_t>(used)) {
+      if (job < charges) {
+        std::fill(real, real + real_size, 0.0f);
+        const double* src = grid.data() + job * grid_size;
+        for (std::size_t line = 0; line < lines; ++line) std::copy_n(src + line * side, side, real + line_offset(line));
+      } else {
+        kernel_values(job == charges, real);
+      }
+      fftwf_execute_dft_r2c(plans.forward.get(), real, plans.spectra[job].get());
+    }
+  });
+  core::run_threads(std::min<int>(used, static_cast<int>(outputs)), [&](int t) {
+    float* real = plans.reals[t].get();
+    fftwf_complex* product = plans.products[t].get();
+    const int workers = std::min<int>(used, static_cast<int>(outputs));
+    for (std::size_t out = static_cast<std::size_t>(t); out < outputs; out += static_cast<std::size_t>(workers)) {
+      const fftwf_complex* spectrum = plans.spectra[out < charges ? out : 0].get();
+      const fftwf_complex* kernel = out < charges ? kernel2 : kernel1;
+      for (std::size_t k = 0; k < complex_size; ++k) {
+        const float re = spectrum[k][0], im = spectrum[k][1];
+        product[k][0] = re * kernel[k][0] - im * kernel[k][1];
+        product[k][1] = re * kernel[k][1] + im * kernel[k][0];
+      }
+      fftwf_execute_dft_c2r(plans.backward.get(), product, real);
+      double* dst = potential.data() + out * grid_size;
+      for (std::size_t line = 0; line < lines; ++line) {
+        const float* from = real + line_offset(line);
+        for (std::size_t b = 0; b < side; ++b) dst[line * side + b] = from[b] * norm;
+      }
     }
   });
 
