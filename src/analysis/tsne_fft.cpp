@@ -3,6 +3,7 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <array>
 #include <cmath>
 #include <complex>
@@ -110,8 +111,10 @@ void for_nodes(const Stencil<kDim>& s, std::size_t side, Fn&& fn) {
 }  // namespace
 
 std::size_t fft_boxes_per_axis(double width, std::size_t dim) {
-  const double wanted = std::ceil(std::max(width, 0.0));
-  std::size_t boxes = dim == 2 ? std::max<std::size_t>(50, static_cast<std::size_t>(wanted))
+  const double unit = std::getenv("TSNE_BOX") ? std::atof(std::getenv("TSNE_BOX")) : 1.0;
+  const std::size_t least = std::getenv("TSNE_MIN") ? std::atoi(std::getenv("TSNE_MIN")) : 50;
+  const double wanted = std::ceil(std::max(width / unit, 0.0));
+  std::size_t boxes = dim == 2 ? std::max<std::size_t>(least, static_cast<std::size_t>(wanted))
                                : std::clamp<std::size_t>(static_cast<std::size_t>(wanted), 8, 12);
   while (!fft_friendly(2 * kNodes * boxes)) ++boxes;
   return boxes;
