@@ -3,7 +3,6 @@
 #include <fftw3.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <array>
 #include <cmath>
 #include <complex>
@@ -19,6 +18,7 @@ namespace {
 
 using analysis_detail::for_row_blocks;
 constexpr std::size_t kNodes = kInterpolationNodes;
+constexpr std::size_t kMinBoxes2d = 50;  // FIt-SNE's min_num_intervals
 
 // FFTW's planner is not thread-safe (its execute functions are); other code in the process may plan too.
 std::mutex& planner_mutex() {
@@ -111,10 +111,8 @@ void for_nodes(const Stencil<kDim>& s, std::size_t side, Fn&& fn) {
 }  // namespace
 
 std::size_t fft_boxes_per_axis(double width, std::size_t dim) {
-  const double unit = std::getenv("TSNE_BOX") ? std::atof(std::getenv("TSNE_BOX")) : 1.0;
-  const std::size_t least = std::getenv("TSNE_MIN") ? std::atoi(std::getenv("TSNE_MIN")) : 50;
-  const double wanted = std::ceil(std::max(width / unit, 0.0));
-  std::size_t boxes = dim == 2 ? std::max<std::size_t>(least, static_cast<std::size_t>(wanted))
+  const double wanted = std::ceil(std::max(width, 0.0));
+  std::size_t boxes = dim == 2 ? std::max<std::size_t>(kMinBoxes2d, static_cast<std::size_t>(wanted))
                                : std::clamp<std::size_t>(static_cast<std::size_t>(wanted), 8, 12);
   while (!fft_friendly(2 * kNodes * boxes)) ++boxes;
   return boxes;
@@ -126,6 +124,7 @@ struct FftRepulsion::Plans {
   FftwBuffer<float> real;
   FftwBuffer<fftwf_complex> spectrum;
   PlanHandle forward, backward;
+  double kernel_spacing = 0;  // the grid spacing of the kernel spectra held in spectra (0: none yet)
   std::vector<FftwBuffer<float>> reals;              // per thread
   std::vector<FftwBuffer<fftwf_complex>> products;  // per thread
   std::vector<FftwBuffer<fftwf_complex>> spectra;   // per charge, then kernel K2, kernel K1
@@ -175,7 +174,11 @@ double FftRepulsion::compute(std::span<const double> y, std::span<double> repuls
   high += margin;
   const double centre = 0.5 * (low + high);
   const std::size_t boxes = fft_boxes_per_axis(high - low, dim);
-  const double box = (high - low) / static_cast<double>(boxes), spacing = box / kNodes;
+  // Boxes exactly one unit wide once the map is wide enough (2-D), centred on the map: the grid spacing then
+  // stays the same from one iteration to the next, and so do the kernel spectra, which are kept.
+  const bool unit_boxes = dim == 2 && high - low >= static_cast<double>(kMinBoxes2d);
+  const double box = unit_boxes ? 1.0 : (high - low) / static_cast<double>(boxes), spacing = box / kNodes;
+  low = centre - 0.5 * box * static_cast<double>(boxes);
   const std::size_t side = boxes * kNodes, padded = 2 * side;
   const std::size_t grid_size = dim == 2 ? side * side : side * side * side;
   Plans& plans = plans_for(padded);
@@ -236,7 +239,8 @@ double FftRepulsion::compute(std::span<const double> y, std::span<double> repuls
   const std::size_t outputs = charges + 1;  // K2*1, K2*y_c..., K1*1
   std::vector<double> potential(outputs * grid_size, 0.0);
   const double norm = 1.0 / static_cast<double>(real_size);
-  const int used = std::max(1, std::min<int>(threads, static_cast<int>(charges + 2)));
+  const std::size_t jobs = plans.kernel_spacing == spacing ? charges : charges + 2;
+  const int used = std::max(1, std::min<int>(threads, static_cast<int>(jobs)));
   // Buffers live with the plans: allocating them every iteration cost more than the transforms.
   while (plans.reals.size() < static_cast<std::size_t>(used)) {
     plans.reals.push_back(fftw_buffer<float>(real_size));
@@ -247,7 +251,7 @@ double FftRepulsion::compute(std::span<const double> y, std::span<double> repuls
   fftwf_complex* kernel1 = plans.spectra[charges + 1].get();
   core::run_threads(used, [&](int t) {
     float* real = plans.reals[t].get();
-    for (std::size_t job = static_cast<std::size_t>(t); job < charges + 2; job += static_cast<std::size_t>(used)) {
+    for (std::size_t job = static_cast<std::size_t>(t); job < jobs; job += static_cast<std::size_t>(used)) {
       if (job < charges) {
         std::fill(real, real + real_size, 0.0f);
         const double* src = grid.data() + job * grid_size;
@@ -258,6 +262,7 @@ double FftRepulsion::compute(std::span<const double> y, std::span<double> repuls
       fftwf_execute_dft_r2c(plans.forward.get(), real, plans.spectra[job].get());
     }
   });
+  plans.kernel_spacing = spacing;
   core::run_threads(std::min<int>(used, static_cast<int>(outputs)), [&](int t) {
     float* real = plans.reals[t].get();
     fftwf_complex* product = plans.products[t].get();

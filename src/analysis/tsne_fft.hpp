@@ -23,7 +23,9 @@ inline constexpr std::size_t kInterpolationNodes = 3;
 /// The grid for a map whose coordinates span `width` (the largest extent over the axes), in dim 2 or 3: boxes
 /// per axis, one per unit of width and at least 50 in 2-D (FIt-SNE's defaults); in 3-D one per unit clamped to
 /// [8, 12], because the 3-D grid grows with the cube (12 boxes: a padded 72^3 transform per charge), so wide 3-D
-/// maps get coarser boxes and a less accurate repulsion. Rounded up to an FFT-friendly count.
+/// maps get coarser boxes and a less accurate repulsion. Rounded up so that the padded grid (6 * boxes points per
+/// axis) has no prime factor above 3. From 50 units of width on, 2-D boxes are exactly one unit wide, so the grid
+/// spacing and the kernel spectra stay the same between iterations until the grid grows.
 std::size_t fft_boxes_per_axis(double width, std::size_t dim);
 
 /// Reusable workspace (FFTW plans cached by grid size). Not thread-safe: one per t-SNE run; it runs its
