@@ -17,10 +17,29 @@ run: {semspace} project --input blobs.npy --load-pca blobs.pca --output again.np
 stdout~ "output":"again\.npy","pca_model":"blobs\.pca"
 run: {semspace} project --input blobs.npy --solver randomized --json
 stdout~ "solver":"randomized"
-# later steps of issue 5 and impossible flags: usage errors (exit 2)
+# t-SNE: the three blobs stay apart (each point's nearest neighbour in the map is from its blob: checked by
+# tsne_check.py); JSON report; one thread and a fixed seed give the same map byte for byte; 3-D and plots
+run: {semspace} project --input blobs.npy --method tsne --perplexity 10 --json
+stdout~ "dim":2,.*"iterations":1000,.*"kl_divergence":0\.[0-9]+,.*"method":"tsne",.*"rows":90,"seconds":[0-9.e-]+,"tsne_method":"exact"
+run: {semspace} project --input blobs.npy --method tsne --perplexity 10 --threads 1 --seed 3 --output map1.npy && {semspace} project --input blobs.npy --method tsne --perplexity 10 --threads 1 --seed 3 --output map2.npy && cmp map1.npy map2.npy && python3 {source}/tests/cli/tsne_check.py map1.npy labels.txt
+stdout~ nearest neighbour in the same blob: 90 of 90
+run: {semspace} project --input blobs.npy --method tsne --perplexity 10 --iterations 600 --dim 3 --labels labels.txt
+stdout~ ^# tsne \(exact\) of 90 rows of dimension 5 to 3: KL divergence [0-9.]+ after 600 iterations
+stdout~ \n0\tblob0\t-?[0-9.e-]+\t-?[0-9.e-]+\t-?[0-9.e-]+\n
+run: {semspace} project --input blobs.npy --method tsne --perplexity 10 --labels labels.txt --output map.svg
+stdout~ wrote a scatter plot of 90 points to map\.svg
+run: grep -c '<title>' map.svg
+stdout~ ^9[0-9]
+# impossible flags: usage errors (exit 2)
 run: {semspace} project --input blobs.npy --method tsne
 exit: 2
-stderr~ --method tsne is not implemented yet
+stderr~ blobs\.npy: t-SNE with perplexity 30 needs at least 91 rows \(3 \* perplexity \+ 1\), got 90; use --perplexity 29 or less
+run: {semspace} project --input blobs.npy --method tsne --perplexity 10 --dim 4
+exit: 2
+stderr~ --dim 4: t-SNE maps to 2 or 3 dimensions
+run: {semspace} project --input blobs.npy --perplexity 10
+exit: 2
+stderr~ --perplexity and --iterations need --method tsne
 run: {semspace} project --input blobs.npy --dim 6
 exit: 2
 stderr~ --dim 6 is more than blobs\.npy allows: 90 rows of dimension 5 give at most 5 components
