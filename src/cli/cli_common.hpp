@@ -60,5 +60,6 @@ void register_cluster(CLI::App& app, int& exit_code);
 void register_finetune(CLI::App& app, int& exit_code);  // runs semspace-finetune (libtorch)
 void register_report(CLI::App& app, int& exit_code);
 void register_bias(CLI::App& app, int& exit_code);  // weat, debias
+void register_serve(CLI::App& app, int& exit_code);  // the HTTP server (src/serve)
 
 }  // namespace semspace::cli

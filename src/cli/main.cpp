@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   register_finetune(app, exit_code);
   register_report(app, exit_code);
   register_bias(app, exit_code);
+  register_serve(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
