@@ -55,8 +55,12 @@ Status read_int(const json& object, const char* name, std::int64_t& out, std::in
   const json* value = field(object, name);
   if (!value) return {};
   if (!value->is_number_integer()) return bad_field(name, "an integer", *value);
-  if (value->is_number_unsigned() ? value->get<std::uint64_t>() > static_cast<std::uint64_t>(hi)
-                                  : (value->get<std::int64_t>() < lo || value->get<std::int64_t>() > hi)) {
+  // Non-negative JSON integers parse as unsigned: compared as such, so values beyond int64 are caught too.
+  const bool in_range = value->is_number_unsigned()
+                            ? value->get<std::uint64_t>() <= static_cast<std::uint64_t>(hi) &&
+                                  (lo <= 0 || value->get<std::uint64_t>() >= static_cast<std::uint64_t>(lo))
+                            : value->get<std::int64_t>() >= lo && value->get<std::int64_t>() <= hi;
+  if (!in_range) {
     return bad_value(name, fmt::format("must be between {} and {}, found {}", lo, hi, value->dump()));
   }
   out = value->get<std::int64_t>();
