@@ -93,7 +93,7 @@ Status read_double(const json& object, const char* name, double& out, double lo,
 }
 
 // A string or a non-empty list of strings.
-Expected<std::vector<std::string>> read_texts(const json& object, const char* name) {
+Expected<std::vector<std::string>> texts_field(const json& object, const char* name) {
   const json* value = field(object, name);
   if (!value) return bad_value(name, "is required (a string or a list of strings)");
   std::vector<std::string> texts;
@@ -115,6 +115,13 @@ Expected<std::vector<std::string>> read_texts(const json& object, const char* na
     texts.push_back(item.get<std::string>());
   }
   return texts;
+}
+
+Status read_texts(const json& object, const char* name, std::vector<std::string>& out) {
+  auto texts = texts_field(object, name);
+  if (!texts) return tl::unexpected(texts.error());
+  out = std::move(*texts);
+  return {};
 }
 
 Expected<std::vector<float>> read_vector(const json& value, std::string_view name) {
@@ -162,61 +169,61 @@ Status read_projection(const json& object, ProjectRequest& out) {
   return {};
 }
 
+// The body as an object, handed to `fill` to read the fields of T.
+template <class T, class Fill>
+Expected<T> parse_as(std::string_view body, Fill fill) {
+  auto object = parse_object(body);
+  if (!object) return tl::unexpected(object.error());
+  T request;
+  if (Status ok = fill(*object, request); !ok) return tl::unexpected(ok.error());
+  return request;
+}
+
 }  // namespace
 
 Expected<EmbeddingsRequest> parse_embeddings_request(std::string_view body) {
-  auto object = parse_object(body);
-  if (!object) return tl::unexpected(object.error());
-  EmbeddingsRequest request;
-  auto input = read_texts(*object, "input");
-  if (!input) return tl::unexpected(input.error());
-  request.input = std::move(*input);
-  if (auto ok = read_string(*object, "model", request.model); !ok) return tl::unexpected(ok.error());
-  std::string format = "float";
-  if (auto ok = read_string(*object, "encoding_format", format); !ok) return tl::unexpected(ok.error());
-  if (format != "float" && format != "base64") {
-    return bad_value("encoding_format", fmt::format("expected \"float\" or \"base64\", found \"{}\"", format));
-  }
-  request.base64 = format == "base64";
-  if (field(*object, "dimensions")) {
-    int dimensions = 0;
-    if (auto ok = read_int(*object, "dimensions", dimensions, 1, 1 << 20); !ok) return tl::unexpected(ok.error());
-    request.dimensions = dimensions;
-  }
-  return request;
+  return parse_as<EmbeddingsRequest>(body, [](const json& object, EmbeddingsRequest& request) -> Status {
+    if (auto ok = read_texts(object, "input", request.input); !ok) return ok;
+    if (auto ok = read_string(object, "model", request.model); !ok) return ok;
+    std::string format = "float";
+    if (auto ok = read_string(object, "encoding_format", format); !ok) return ok;
+    if (format != "float" && format != "base64") {
+      return bad_value("encoding_format", fmt::format("expected \"float\" or \"base64\", found \"{}\"", format));
+    }
+    request.base64 = format == "base64";
+    if (field(object, "dimensions")) {
+      int dimensions = 0;
+      if (auto ok = read_int(object, "dimensions", dimensions, 1, 1 << 20); !ok) return ok;
+      request.dimensions = dimensions;
+    }
+    return {};
+  });
 }
 
 Expected<TeiEmbedRequest> parse_tei_embed_request(std::string_view body) {
-  auto object = parse_object(body);
-  if (!object) return tl::unexpected(object.error());
-  TeiEmbedRequest request;
-  auto inputs = read_texts(*object, "inputs");
-  if (!inputs) return tl::unexpected(inputs.error());
-  request.inputs = std::move(*inputs);
-  if (auto ok = read_string(*object, "model", request.model); !ok) return tl::unexpected(ok.error());
-  if (auto ok = read_bool(*object, "normalize", request.normalize); !ok) return tl::unexpected(ok.error());
-  if (auto ok = read_bool(*object, "truncate", request.truncate); !ok) return tl::unexpected(ok.error());
-  return request;
+  return parse_as<TeiEmbedRequest>(body, [](const json& object, TeiEmbedRequest& request) -> Status {
+    if (auto ok = read_texts(object, "inputs", request.inputs); !ok) return ok;
+    if (auto ok = read_string(object, "model", request.model); !ok) return ok;
+    if (auto ok = read_bool(object, "normalize", request.normalize); !ok) return ok;
+    return read_bool(object, "truncate", request.truncate);
+  });
 }
 
 Expected<CreateCollectionRequest> parse_create_collection_request(std::string_view body) {
-  auto object = parse_object(body);
-  if (!object) return tl::unexpected(object.error());
-  CreateCollectionRequest request;
-  if (auto ok = read_int(*object, "dimension", request.dimension, 1, 1 << 16); !ok) return tl::unexpected(ok.error());
-  if (auto ok = read_string(*object, "metric", request.metric); !ok) return tl::unexpected(ok.error());
-  if (request.metric != "cosine" && request.metric != "l2" && request.metric != "dot") {
-    return bad_value("metric", fmt::format("expected \"cosine\", \"l2\" or \"dot\", found \"{}\"", request.metric));
-  }
-  if (auto ok = read_string(*object, "model", request.model); !ok) return tl::unexpected(ok.error());
-  if (auto ok = read_string(*object, "pooling", request.pooling); !ok) return tl::unexpected(ok.error());
-  if (request.pooling != "sif" && request.pooling != "mean") {
-    return bad_value("pooling", fmt::format("expected \"sif\" or \"mean\", found \"{}\"", request.pooling));
-  }
-  if (request.dimension == 0 && request.model.empty()) {
-    return bad_value("dimension", "is required when no \"model\" is given");
-  }
-  return request;
+  return parse_as<CreateCollectionRequest>(body, [](const json& object, CreateCollectionRequest& request) -> Status {
+    if (auto ok = read_int(object, "dimension", request.dimension, 1, 1 << 16); !ok) return ok;
+    if (auto ok = read_string(object, "metric", request.metric); !ok) return ok;
+    if (request.metric != "cosine" && request.metric != "l2" && request.metric != "dot") {
+      return bad_value("metric", fmt::format("expected \"cosine\", \"l2\" or \"dot\", found \"{}\"", request.metric));
+    }
+    if (auto ok = read_string(object, "model", request.model); !ok) return ok;
+    if (auto ok = read_string(object, "pooling", request.pooling); !ok) return ok;
+    if (request.pooling != "sif" && request.pooling != "mean") {
+      return bad_value("pooling", fmt::format("expected \"sif\" or \"mean\", found \"{}\"", request.pooling));
+    }
+    if (request.dimension == 0 && request.model.empty()) return bad_value("dimension", "is required when no \"model\" is given");
+    return {};
+  });
 }
 
 Expected<std::vector<PointInput>> parse_upsert_request(std::string_view body) {
@@ -319,41 +326,33 @@ Expected<ProjectRequest> parse_project_request(std::string_view body) {
 }
 
 Expected<LocateRequest> parse_locate_request(std::string_view body) {
-  auto object = parse_object(body);
-  if (!object) return tl::unexpected(object.error());
-  LocateRequest request;
-  if (auto ok = read_string(*object, "text", request.text, true); !ok) return tl::unexpected(ok.error());
-  if (auto ok = read_projection(*object, request.projection); !ok) return tl::unexpected(ok.error());
-  return request;
+  return parse_as<LocateRequest>(body, [](const json& object, LocateRequest& request) -> Status {
+    if (auto ok = read_string(object, "text", request.text, true); !ok) return ok;
+    return read_projection(object, request.projection);
+  });
 }
 
 Expected<NeighborsRequest> parse_neighbors_request(std::string_view body) {
-  auto object = parse_object(body);
-  if (!object) return tl::unexpected(object.error());
-  NeighborsRequest request;
-  if (auto ok = read_string(*object, "word", request.word, true); !ok) return tl::unexpected(ok.error());
-  if (auto ok = read_int(*object, "k", request.k, 1, kMaxK); !ok) return tl::unexpected(ok.error());
-  return request;
+  return parse_as<NeighborsRequest>(body, [](const json& object, NeighborsRequest& request) -> Status {
+    if (auto ok = read_string(object, "word", request.word, true); !ok) return ok;
+    return read_int(object, "k", request.k, 1, kMaxK);
+  });
 }
 
 Expected<AnalogyRequest> parse_analogy_request(std::string_view body) {
-  auto object = parse_object(body);
-  if (!object) return tl::unexpected(object.error());
-  AnalogyRequest request;
-  for (auto [name, out] : {std::pair{"a", &request.a}, {"b", &request.b}, {"c", &request.c}}) {
-    if (auto ok = read_string(*object, name, *out, true); !ok) return tl::unexpected(ok.error());
-  }
-  if (auto ok = read_int(*object, "k", request.k, 1, kMaxK); !ok) return tl::unexpected(ok.error());
-  return request;
+  return parse_as<AnalogyRequest>(body, [](const json& object, AnalogyRequest& request) -> Status {
+    for (auto [name, out] : {std::pair{"a", &request.a}, {"b", &request.b}, {"c", &request.c}}) {
+      if (auto ok = read_string(object, name, *out, true); !ok) return ok;
+    }
+    return read_int(object, "k", request.k, 1, kMaxK);
+  });
 }
 
 Expected<SimilarityRequest> parse_similarity_request(std::string_view body) {
-  auto object = parse_object(body);
-  if (!object) return tl::unexpected(object.error());
-  SimilarityRequest request;
-  if (auto ok = read_string(*object, "a", request.a, true); !ok) return tl::unexpected(ok.error());
-  if (auto ok = read_string(*object, "b", request.b, true); !ok) return tl::unexpected(ok.error());
-  return request;
+  return parse_as<SimilarityRequest>(body, [](const json& object, SimilarityRequest& request) -> Status {
+    if (auto ok = read_string(object, "a", request.a, true); !ok) return ok;
+    return read_string(object, "b", request.b, true);
+  });
 }
 
 }  // namespace semspace::serve

@@ -18,7 +18,7 @@ namespace semspace::serve {
 /// POST /v1/embeddings (OpenAI).
 struct EmbeddingsRequest {
   std::vector<std::string> input;   // a string is a list of one
-  std::string model = "default";
+  std::string model;                // "" (absent): the first served model
   bool base64 = false;              // encoding_format "base64": little-endian float32, as OpenAI's
   std::optional<int> dimensions;    // truncate to the first n values and renormalise
 };
@@ -27,7 +27,7 @@ Expected<EmbeddingsRequest> parse_embeddings_request(std::string_view body);
 /// POST /embed (Text Embeddings Inference).
 struct TeiEmbedRequest {
   std::vector<std::string> inputs;
-  std::string model = "default";    // not in TEI (one model per server); ours may serve several
+  std::string model;                // not in TEI (one model per server); ours may serve several; "": the first
   bool normalize = true;
   bool truncate = true;             // texts longer than the model's max length are always truncated; false is refused
 };

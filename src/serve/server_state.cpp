@@ -60,6 +60,7 @@ Expected<std::unique_ptr<ServerState>> ServerState::create(ServeOptions options)
 }
 
 const ServedModel* ServerState::find_model(std::string_view id) const {
+  if (id.empty()) return models_.empty() ? nullptr : models_.front().get();
   for (const auto& model : models_) {
     if (model->id == id) return model.get();
   }
@@ -77,11 +78,9 @@ Expected<TextModel> ServerState::model_by_spec(const std::string& spec) {
 }
 
 Expected<TextModel> ServerState::collection_model(const store::CollectionInfo& info) {
-  if (info.model.empty()) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      fmt::format("collection '{}' has no model: give vectors, or create it with a \"model\"", info.name));
-  }
-  auto model = model_by_spec(info.model);
+  // check_encoder refuses both a collection without a model (whatever model it is shown) and a model of another
+  // space, with the messages the CLI gives.
+  auto model = info.model.empty() ? Expected<TextModel>(models_.front()->model) : model_by_spec(info.model);
   if (!model) return model;
   if (auto ok = store::check_encoder(info, *model); !ok) return tl::unexpected(ok.error());
   return model;

@@ -59,7 +59,7 @@ class ServerState {
   Metrics& metrics() noexcept { return metrics_; }
   ProjectionCache& projections() noexcept { return projections_; }
   const std::vector<std::unique_ptr<ServedModel>>& models() const noexcept { return models_; }
-  /// The served model with this id, or nullptr.
+  /// The served model with this id (the first served model for ""), or nullptr.
   const ServedModel* find_model(std::string_view id) const;
 
   /// Runs f(store) holding the store's mutex; returns what f returns.

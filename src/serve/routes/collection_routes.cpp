@@ -120,14 +120,26 @@ void upsert_points(ServerState& state, const std::string& name, const Request& r
   send_json(response, {{"upserted", *result}});
 }
 
-void get_points(ServerState& state, const std::string& name, const Request& request, Response& response) {
+// POST .../points/get and .../points/delete: `act` runs on the body's ids under the store's lock, once the
+// collection is known to exist.
+template <class Act>
+void with_ids(ServerState& state, const std::string& name, const Request& request, Response& response, Act act) {
   auto ids = parse_ids_request(request.body);
   if (!ids) return send_error(response, to_http_error(ids.error()));
   auto result = state.with_store([&](store::CollectionStore& db) -> Expected<nlohmann::json> {
     if (auto info = db.info(name); !info) return tl::unexpected(info.error());
+    return act(db, *ids);
+  });
+  if (!result) return send_error(response, collection_error(result.error()));
+  send_json(response, *result);
+}
+
+void get_points(ServerState& state, const std::string& name, const Request& request, Response& response) {
+  with_ids(state, name, request, response, [&](store::CollectionStore& db, const std::vector<store::PointId>& ids)
+                                               -> Expected<nlohmann::json> {
     auto found = nlohmann::json::array();
     auto missing = nlohmann::json::array();
-    for (const auto& id : *ids) {
+    for (const auto& id : ids) {
       auto point = db.get(name, id);
       if (!point) return tl::unexpected(point.error());
       if (!*point) {
@@ -138,20 +150,16 @@ void get_points(ServerState& state, const std::string& name, const Request& requ
     }
     return nlohmann::json{{"result", std::move(found)}, {"missing", std::move(missing)}};
   });
-  if (!result) return send_error(response, collection_error(result.error()));
-  send_json(response, *result);
 }
 
 void delete_points(ServerState& state, const std::string& name, const Request& request, Response& response) {
-  auto ids = parse_ids_request(request.body);
-  if (!ids) return send_error(response, to_http_error(ids.error()));
-  auto deleted = state.with_store([&](store::CollectionStore& db) -> Expected<std::size_t> {
-    if (auto info = db.info(name); !info) return tl::unexpected(info.error());
-    return db.remove(name, *ids);
+  with_ids(state, name, request, response, [&](store::CollectionStore& db, const std::vector<store::PointId>& ids)
+                                               -> Expected<nlohmann::json> {
+    auto deleted = db.remove(name, ids);
+    if (!deleted) return tl::unexpected(deleted.error());
+    state.projections().forget("collection:" + name);
+    return nlohmann::json{{"deleted", *deleted}};
   });
-  if (!deleted) return send_error(response, collection_error(deleted.error()));
-  state.projections().forget("collection:" + name);
-  send_json(response, {{"deleted", *deleted}});
 }
 
 void search(ServerState& state, const std::string& name, const Request& request, Response& response) {

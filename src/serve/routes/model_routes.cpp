@@ -33,11 +33,20 @@ nlohmann::json neighbors_json(const std::vector<Neighbor>& neighbors) {
   return {{"result", std::move(out)}};
 }
 
-template <class Body>
-void word_query(ServerState& state, const httplib::Request& request, httplib::Response& response, Body body) {
-  auto words = word_vector_model(state, request.matches[1]);
-  if (!words) return send_error(response, words.error());
-  body(**words);
+// POST /models/{model}/<verb>: parse the body, run the query on the model's word vectors, answer its JSON.
+template <class Parse, class Query>
+void add_word_route(httplib::Server& server, ServerState& state, const std::string& verb, Parse parse, Query query) {
+  server.Post("/models/(.+)/" + verb, labelled("/models/{model}/" + verb, [&state, parse, query](
+                                                                              const httplib::Request& request,
+                                                                              httplib::Response& response) {
+    auto words = word_vector_model(state, request.matches[1]);
+    if (!words) return send_error(response, words.error());
+    auto parsed = parse(request.body);
+    if (!parsed) return send_error(response, to_http_error(parsed.error()));
+    auto result = query(**words, *parsed);
+    if (!result) return send_error(response, word_error(result.error()));
+    send_json(response, *result);
+  }));
 }
 
 }  // namespace
@@ -58,36 +67,15 @@ void register_model_routes(httplib::Server& server, ServerState& state) {
   server.Get("/models", labelled("/models", list));
   server.Get("/v1/models", labelled("/v1/models", list));
   // Ids may contain '/' (ORG/NAME): the greedy group takes everything up to the last path segment.
-  server.Post("/models/(.+)/neighbors", labelled("/models/{model}/neighbors", [&state](const httplib::Request& request,
-                                                                                        httplib::Response& response) {
-    word_query(state, request, response, [&](const WordVectors& words) {
-      auto parsed = parse_neighbors_request(request.body);
-      if (!parsed) return send_error(response, to_http_error(parsed.error()));
-      auto result = nearest_neighbors(words, parsed->word, parsed->k);
-      if (!result) return send_error(response, word_error(result.error()));
-      send_json(response, neighbors_json(*result));
-    });
-  }));
-  server.Post("/models/(.+)/analogy", labelled("/models/{model}/analogy", [&state](const httplib::Request& request,
-                                                                                    httplib::Response& response) {
-    word_query(state, request, response, [&](const WordVectors& words) {
-      auto parsed = parse_analogy_request(request.body);
-      if (!parsed) return send_error(response, to_http_error(parsed.error()));
-      auto result = analogy(words, parsed->a, parsed->b, parsed->c, parsed->k);
-      if (!result) return send_error(response, word_error(result.error()));
-      send_json(response, neighbors_json(*result));
-    });
-  }));
-  server.Post("/models/(.+)/similarity", labelled("/models/{model}/similarity", [&state](const httplib::Request& request,
-                                                                                          httplib::Response& response) {
-    word_query(state, request, response, [&](const WordVectors& words) {
-      auto parsed = parse_similarity_request(request.body);
-      if (!parsed) return send_error(response, to_http_error(parsed.error()));
-      auto result = similarity(words, parsed->a, parsed->b);
-      if (!result) return send_error(response, word_error(result.error()));
-      send_json(response, {{"score", *result}});
-    });
-  }));
+  add_word_route(server, state, "neighbors", parse_neighbors_request, [](const WordVectors& words, const auto& request) {
+    return nearest_neighbors(words, request.word, request.k).map(neighbors_json);
+  });
+  add_word_route(server, state, "analogy", parse_analogy_request, [](const WordVectors& words, const auto& request) {
+    return analogy(words, request.a, request.b, request.c, request.k).map(neighbors_json);
+  });
+  add_word_route(server, state, "similarity", parse_similarity_request, [](const WordVectors& words, const auto& request) {
+    return similarity(words, request.a, request.b).map([](float score) { return nlohmann::json{{"score", score}}; });
+  });
 }
 
 }  // namespace semspace::serve

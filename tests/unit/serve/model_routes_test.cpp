@@ -50,9 +50,15 @@ TEST(ModelRoutes, MetricsCountRequestsLatencyAndBatches) {
   TestServer server;
   ASSERT_EQ(server.post("/v1/embeddings", R"({"input": ["cat", "dog"]})")->status, 200);
   ASSERT_EQ(server.post("/v1/embeddings", R"({"input": 1})")->status, 400);
-  auto metrics = server.get("/metrics");
-  ASSERT_EQ(metrics->status, 200);
-  const std::string& text = metrics->body;
+  // httplib records a request (the logger) just after sending its answer: poll until both are in.
+  std::string text;
+  for (int i = 0; i < 500; ++i) {
+    auto metrics = server.get("/metrics");
+    ASSERT_EQ(metrics->status, 200);
+    text = metrics->body;
+    if (text.find(R"(semspace_http_request_duration_seconds_count{route="/v1/embeddings"} 2)") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   EXPECT_NE(text.find(R"(semspace_http_requests_total{route="/v1/embeddings",status="200"} 1)"), std::string::npos) << text;
   EXPECT_NE(text.find(R"(semspace_http_requests_total{route="/v1/embeddings",status="400"} 1)"), std::string::npos);
   EXPECT_NE(text.find(R"(semspace_http_request_duration_seconds_count{route="/v1/embeddings"} 2)"), std::string::npos);
