@@ -2,12 +2,13 @@
 #   make        build everything; the CLI lands at build/semspace
 #   make demo   set-up if needed, build, train the default model if missing, build the demo collection, answer
 #   make test   set-up if needed, build, run every test
+#   make serve  set-up if needed, build, serve the default model and the demo collection (semspace serve)
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 SEMSPACE_HOME ?= $(HOME)/.cache/semspace
 export SEMSPACE_HOME
 
-.PHONY: all setup configure demo test fuzz bench clean
+.PHONY: all setup configure demo test serve fuzz bench clean
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
@@ -26,6 +27,10 @@ test: setup
 	@$(MAKE) --no-print-directory all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@bash scripts/fuzz --seconds 10
+
+serve: setup
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/semspace serve $(SERVE_FLAGS)
 
 fuzz: setup
 	@bash scripts/fuzz --seconds 60

@@ -66,5 +66,6 @@ void register_report(CLI::App& app, int& exit_code);
 void register_bias(CLI::App& app, int& exit_code);  // weat, debias
 void register_classify(CLI::App& app, int& exit_code);  // train, predict
 void register_anomaly(CLI::App& app, int& exit_code);
+void register_serve(CLI::App& app, int& exit_code);  // the HTTP server (src/serve)
 
 }  // namespace semspace::cli

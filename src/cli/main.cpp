@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   register_bias(app, exit_code);
   register_classify(app, exit_code);
   register_anomaly(app, exit_code);
+  register_serve(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 
 #include <fmt/format.h>
 
 namespace semspace {
 
-TextModel::TextModel(WordVectors vectors) : word_vectors_(std::make_shared<const WordVectors>(std::move(vectors))) {}
+TextModel::TextModel(WordVectors vectors)
+    : word_vectors_(std::make_shared<const WordVectors>(std::move(vectors))),
+      word_vectors_fingerprint_(std::make_shared<LazyFingerprint>()) {}
 
 TextModel::TextModel(TransformerTextModel transformer)
     : transformer_(std::make_shared<const TransformerTextModel>(std::move(transformer))) {}
@@ -20,7 +23,11 @@ std::size_t TextModel::dim() const noexcept {
 }
 
 std::string TextModel::fingerprint() const {
-  return word_vectors_ ? word_vectors_->fingerprint() : transformer_->fingerprint;
+  if (!word_vectors_) return transformer_->fingerprint;
+  // Hashing every vector (and subword bucket) costs about 0.1 s for the default model: once per loaded model, not
+  // once per query (a server checks it on every collection request).
+  std::call_once(word_vectors_fingerprint_->once, [this] { word_vectors_fingerprint_->value = word_vectors_->fingerprint(); });
+  return word_vectors_fingerprint_->value;
 }
 
 namespace {

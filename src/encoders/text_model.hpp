@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -56,7 +57,8 @@ class TextModel {
   /// "word-vectors" or "transformer", as model info and collection settings print it.
   std::string kind_name() const;
   std::size_t dim() const noexcept;
-  /// Identifies the vector space: collections refuse texts encoded by a model of another fingerprint.
+  /// Identifies the vector space: collections refuse texts encoded by a model of another fingerprint. Computed
+  /// once per loaded model (copies share it); thread-safe.
   std::string fingerprint() const;
 
   /// The word vectors, or nullptr for a transformer (word queries: neighbours, analogies).
@@ -76,6 +78,12 @@ class TextModel {
   // shared_ptr: a loaded model is immutable and may be shared by copies (a server's handlers, a collection cache).
   std::shared_ptr<const WordVectors> word_vectors_;
   std::shared_ptr<const TransformerTextModel> transformer_;
+  // The word vectors' fingerprint, computed on first use and shared by copies (thread-safe: call_once).
+  struct LazyFingerprint {
+    std::once_flag once;
+    std::string value;
+  };
+  std::shared_ptr<LazyFingerprint> word_vectors_fingerprint_;
 };
 
 }  // namespace semspace
