@@ -25,7 +25,7 @@ demo: setup
 
 test: setup
 	@$(MAKE) --no-print-directory all
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && SEMSPACE_BROWSER_TEST=1 ctest --output-on-failure -j $(JOBS)
 	@bash scripts/fuzz --seconds 10
 
 serve: setup

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "analysis/tsne.hpp"
+
 namespace semspace::serve {
 namespace {
 
@@ -51,14 +53,20 @@ tl::expected<std::shared_ptr<const Projection>, HttpError> project(std::vector<n
     projection->coords = std::move(*coords);
     projection->pca.emplace(std::move(*pca));
   } else {
-    // THE ONE PLACE t-SNE is missing: it waits for analysis::tsne (src/analysis/tsne.hpp, another branch). Wiring:
-    //   auto result = analysis::tsne(view, {.dim = std::size_t(request.dim), .perplexity = request.perplexity,
-    //                                       .seed = request.seed});
-    //   if (!result) return tl::unexpected(to_http_error(result.error()));
-    //   projection->coords = std::move(result->embedding);
-    // and delete the return below; locate() already places texts in any projection without a fitted transform.
-    return tl::unexpected(
-        HttpError{501, "not_implemented", "t-SNE projections are not available in this build yet; use \"method\": \"pca\""});
+    // t-SNE has no transform for new points: locate() places texts by their neighbours' coordinates instead.
+    // A page projecting a small collection should still get a map: the perplexity is lowered to the largest that
+    // the points carry (3 * perplexity + 1 rows), and the answer says which was used.
+    const double fits = static_cast<double>(vectors.rows() - 1) / 3.0;
+    if (fits < 1.0) {
+      return tl::unexpected(HttpError{400, "invalid_request",
+                                      fmt::format("t-SNE needs at least 4 points, found {}", vectors.rows())});
+    }
+    projection->perplexity = std::min(request.perplexity, fits);
+    auto result = analysis::tsne(view, {.dim = static_cast<std::size_t>(request.dim),
+                                        .perplexity = projection->perplexity,
+                                        .seed = request.seed});
+    if (!result) return tl::unexpected(to_http_error(result.error()));
+    projection->coords = std::move(result->embedding);
   }
   projection->unit_vectors = unit_rows(vectors);
   auto points = nlohmann::json::array();
@@ -68,8 +76,9 @@ tl::expected<std::shared_ptr<const Projection>, HttpError> project(std::vector<n
     if (meta.is_discarded()) meta = nlohmann::json::object();
     points.push_back({{"id", ids[i]}, {"coords", coords_json(projection->coords.row(i))}, {"metadata", std::move(meta)}});
   }
-  projection->body = nlohmann::json{{"method", request.method}, {"dim", request.dim}, {"points", std::move(points)}}
-                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json body{{"method", request.method}, {"dim", request.dim}, {"points", std::move(points)}};
+  if (request.method == "tsne") body["perplexity"] = projection->perplexity;
+  projection->body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   projection->ids = std::move(ids);
   return projection;
 }

@@ -28,11 +28,13 @@ struct Projection {
   Matrix unit_vectors;                   // the points in the original space, unit length: neighbours of a located text
   Matrix coords;                         // rows = points, cols = dim
   std::optional<PcaModel> pca;           // PCA: the fitted transform, to place new vectors
+  double perplexity = 0;                 // t-SNE: the perplexity used (the request's, lowered to what the points carry)
   std::string body;                      // the /project answer, serialised once
 };
 
 /// Projects the rows of `vectors` (one per id; metadata one JSON object text per id, or empty for {}).
-/// 501 not_implemented for t-SNE until analysis::tsne is wired (see projection.cpp); 400 for too few points.
+/// t-SNE lowers a perplexity the points cannot carry to (rows - 1) / 3 and says so in the answer; 400 for too few
+/// points (PCA: 2, t-SNE: 4) and for errors of the fit.
 tl::expected<std::shared_ptr<const Projection>, HttpError> project(std::vector<nlohmann::json> ids,
                                                                    const std::vector<std::string>& metadata,
                                                                    const Matrix& vectors, const ProjectRequest& request);

@@ -1,5 +1,8 @@
 // The projector's endpoints: PCA projections equal the library's fit on the same points, locate places a text
-// with the fitted transform, t-SNE answers 501 until it lands, model projections take the most frequent words.
+// with the fitted transform, t-SNE separates planted clusters, model projections take the most frequent words.
+#include <array>
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "analysis/pca.hpp"
@@ -42,13 +45,48 @@ TEST(ProjectorRoutes, CollectionPcaMatchesTheLibraryAndLocateUsesTheTransform) {
   // The same request again comes from the cache, identical.
   EXPECT_EQ(server.post("/collections/p/project", R"({"method": "pca", "dim": 3, "limit": 5})")->body, result->body);
 
+  // Ten points cannot carry perplexity 30 (it needs 91 rows): the map is made with (10 - 1) / 3 = 3, and says so.
   auto tsne = server.post("/collections/p/project", R"({"method": "tsne"})");
-  EXPECT_EQ(tsne->status, 501);
-  EXPECT_EQ(error_code(tsne), "not_implemented");
+  ASSERT_EQ(tsne->status, 200) << tsne->body;
+  EXPECT_DOUBLE_EQ(body_json(tsne)["perplexity"].get<double>(), 3.0);
+  EXPECT_EQ(body_json(tsne)["points"].size(), 10u);
   EXPECT_EQ(server.post("/collections/p/project", R"({"dim": 4})")->status, 400);
   EXPECT_EQ(server.post("/collections/p/project", R"({"method": "umap"})")->status, 400);
   EXPECT_EQ(error_code(server.post("/collections/none/project", "{}")), "collection_not_found");
   EXPECT_EQ(server.post("/collections/p/locate", R"({"text": "x", "limit": 5})")->status, 400);  // no model
+}
+
+TEST(ProjectorRoutes, TsneKeepsPlantedClustersApart) {
+  TestServer server;
+  ASSERT_EQ(server.client()->Put("/collections/c", R"({"dimension": 8})", "application/json")->status, 201);
+  core::Rng rng(5);
+  nlohmann::json points = nlohmann::json::array();
+  for (int id = 0; id < 40; ++id) {  // ids 0..19 around +3 in every coordinate, 20..39 around -3
+    std::vector<float> v(8);
+    for (auto& x : v) x = (id < 20 ? 3.0f : -3.0f) + (rng.uniform() - 0.5f);
+    points.push_back({{"id", id}, {"vector", v}});
+  }
+  ASSERT_EQ(server.post("/collections/c/points", nlohmann::json{{"points", points}}.dump())->status, 200);
+  auto result = server.post("/collections/c/project", R"({"method": "tsne", "dim": 2, "perplexity": 5})");
+  ASSERT_EQ(result->status, 200) << result->body;
+  auto body = body_json(result);
+  EXPECT_EQ(body["method"], "tsne");
+  ASSERT_EQ(body["points"].size(), 40u);
+  // Every point's nearest neighbour in the map is from its own cluster.
+  std::vector<std::array<double, 2>> xy;
+  for (const auto& p : body["points"]) {
+    ASSERT_EQ(p["coords"].size(), 2u);
+    xy.push_back({p["coords"][0].get<double>(), p["coords"][1].get<double>()});
+    EXPECT_TRUE(std::isfinite(xy.back()[0]) && std::isfinite(xy.back()[1]));
+  }
+  for (std::size_t i = 0; i < xy.size(); ++i) {
+    std::size_t best = i == 0 ? 1 : 0;
+    auto d2 = [&](std::size_t j) { return std::pow(xy[i][0] - xy[j][0], 2) + std::pow(xy[i][1] - xy[j][1], 2); };
+    for (std::size_t j = 0; j < xy.size(); ++j) {
+      if (j != i && d2(j) < d2(best)) best = j;
+    }
+    EXPECT_EQ(body["points"][i]["id"].get<int>() < 20, body["points"][best]["id"].get<int>() < 20) << i;
+  }
 }
 
 TEST(ProjectorRoutes, LocateTextInATextCollection) {
