@@ -271,7 +271,9 @@ Expected<BertOutput> BertEncoder::encode(std::span<const TokenSequence> batch, c
       // `quantized` (int8 mode) replaces `weight`.
       auto linear = [&](const float* in, std::size_t in_cols, const Matrix& weight, const Int8Linear* quantized,
                         const std::vector<float>& bias, float* out, std::size_t out_cols, bool activate) {
-        const auto [col_begin, col_end] = col_range(out_cols);
+        // Plain variables, not a structured binding: clang (the fuzz build) cannot capture those in `finish`.
+        const auto columns = col_range(out_cols);
+        const std::size_t col_begin = columns.first, col_end = columns.second;
         if (col_begin >= col_end) return;
         const std::size_t cols = col_end - col_begin;
         auto finish = [&](std::size_t first_row, std::size_t last_row, bool add_bias) {
