@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <limits>
 #include <vector>
 
 namespace semspace {
@@ -40,21 +41,34 @@ double interpolate(double a, double fa, double da, double b, double fb, double d
   return 0.5 * (a + b);
 }
 
+// Where the decrease Armijo's test asks for (c1 * step * |slope0|) is below the rounding of f itself, comparing
+// values of f says nothing: near a tight optimum every step would be rejected although the gradient says it is
+// good. There the search reads slopes instead (Hager & Zhang, SIAM J. Optim. 16(1), 2005): a step is accepted
+// on the approximate Wolfe conditions (2 c1 - 1) slope0 >= slope >= c2 slope0 with f no higher than f0 beyond
+// its rounding, the bracket is kept by the sign of the slope, and trial steps come from the secant of the
+// slopes. This is what lets the gradient rule reach a tight gtol.
 class LineSearch {
  public:
   LineSearch(const LbfgsObjective& f, std::span<const double> x0, double f0, double slope0,
              std::span<const double> direction, int max_evaluations)
-      : f_(f), x0_(x0), f0_(f0), slope0_(slope0), direction_(direction), budget_(max_evaluations) {}
+      : f_(f), x0_(x0), f0_(f0), slope0_(slope0),
+        noise_(1e3 * std::numeric_limits<double>::epsilon() * std::max(std::fabs(f0), 1.0)),
+        direction_(direction), budget_(max_evaluations) {}
 
-  // Strong Wolfe conditions with c1 = 1e-4, c2 = 0.9; false when the budget runs out without a point that lowers f.
+  // Strong Wolfe conditions with c1 = 1e-4, c2 = 0.9 (or the approximate ones, above); false when the budget
+  // runs out without an acceptable point.
   bool run(double initial_step, Trial& accepted, int& evaluations) {
     Trial prev{.step = 0, .value = f0_, .slope = slope0_};
     double step = initial_step;
     for (int i = 0; i < budget_; ++i) {
       Trial t = evaluate(step, evaluations);
-      if (!std::isfinite(t.value) || t.value > f0_ + kC1 * step * slope0_ || (i > 0 && t.value >= prev.value)) {
-        return zoom(prev, t, accepted, evaluations);
+      if (approximately_wolfe(t)) {
+        accepted = std::move(t);
+        return true;
       }
+      const bool too_high = resolvable(t) ? t.value > f0_ + kC1 * step * slope0_ || (i > 0 && t.value >= prev.value)
+                                          : !(t.value <= f0_ + noise_);
+      if (too_high) return zoom(prev, t, accepted, evaluations);
       if (std::fabs(t.slope) <= -kC2 * slope0_) {
         accepted = std::move(t);
         return true;
@@ -69,6 +83,13 @@ class LineSearch {
  private:
   static constexpr double kC1 = 1e-4, kC2 = 0.9;
 
+  bool resolvable(const Trial& t) const { return -kC1 * t.step * slope0_ >= noise_; }
+
+  bool approximately_wolfe(const Trial& t) const {
+    return !resolvable(t) && t.value <= f0_ + noise_ && t.slope >= kC2 * slope0_ &&
+           t.slope <= (2 * kC1 - 1) * slope0_;
+  }
+
   Trial evaluate(double step, int& evaluations) {
     Trial t{.step = step, .x = std::vector<double>(x0_.size()), .grad = std::vector<double>(x0_.size())};
     for (std::size_t i = 0; i < x0_.size(); ++i) t.x[i] = x0_[i] + step * direction_[i];
@@ -79,14 +100,29 @@ class LineSearch {
     return t;
   }
 
-  // lo satisfies the sufficient decrease and has the lower value; the minimiser lies between lo and hi.
+  // Next trial step inside [lo, hi]: the cubic's minimiser where values can be trusted, else the secant root of
+  // the slopes; both safeguarded away from the ends.
+  double next_step(const Trial& lo, const Trial& hi) const {
+    if (!std::isfinite(hi.value)) return 0.5 * (lo.step + hi.step);
+    if (resolvable(lo) || resolvable(hi)) return interpolate(lo.step, lo.value, lo.slope, hi.step, hi.value, hi.slope);
+    const double a = std::min(lo.step, hi.step), b = std::max(lo.step, hi.step), margin = 0.1 * (b - a);
+    const double t = lo.step - lo.slope * (hi.step - lo.step) / (hi.slope - lo.slope);
+    return std::isfinite(t) && t > a + margin && t < b - margin ? t : 0.5 * (a + b);
+  }
+
+  // lo satisfies the sufficient decrease and has the lower value (or, below f's rounding, a slope pointing
+  // towards hi); the minimiser lies between lo and hi.
   bool zoom(Trial lo, Trial hi, Trial& accepted, int& evaluations) {
     while (used_ < budget_) {
-      double step = std::isfinite(hi.value) ? interpolate(lo.step, lo.value, lo.slope, hi.step, hi.value, hi.slope)
-                                            : 0.5 * (lo.step + hi.step);
       if (std::fabs(hi.step - lo.step) < 1e-16 * std::max(1.0, lo.step)) break;
-      Trial t = evaluate(step, evaluations);
-      if (!std::isfinite(t.value) || t.value > f0_ + kC1 * step * slope0_ || t.value >= lo.value) {
+      Trial t = evaluate(next_step(lo, hi), evaluations);
+      if (approximately_wolfe(t)) {
+        accepted = std::move(t);
+        return true;
+      }
+      const bool too_high = resolvable(t) ? t.value > f0_ + kC1 * t.step * slope0_ || t.value >= lo.value
+                                          : !(t.value <= f0_ + noise_);
+      if (too_high) {
         hi = std::move(t);
         continue;
       }
@@ -107,7 +143,7 @@ class LineSearch {
 
   const LbfgsObjective& f_;
   std::span<const double> x0_;
-  double f0_, slope0_;
+  double f0_, slope0_, noise_;
   std::span<const double> direction_;
   int budget_, used_ = 0;
 };
@@ -174,7 +210,8 @@ LbfgsResult minimize_lbfgs(const LbfgsObjective& f, std::span<double> x, const L
       history.push_back(std::move(pair));
       if (history.size() > static_cast<std::size_t>(options.history)) history.pop_front();
     }
-    if ((previous - value) / std::max({std::fabs(previous), std::fabs(value), 1.0}) <= options.ftol) {
+    if (options.ftol > 0 &&
+        (previous - value) / std::max({std::fabs(previous), std::fabs(value), 1.0}) <= options.ftol) {
       result.converged = true;
       break;
     }

@@ -13,7 +13,7 @@ struct LbfgsOptions {
   int max_iter = 100;          // iterations (scikit-learn's LogisticRegression max_iter)
   int history = 10;            // correction pairs kept (SciPy's maxcor)
   double gtol = 1e-4;          // stop when max_i |grad_i| <= gtol (scikit-learn's tol)
-  double ftol = 64 * 2.220446049250313e-16;  // stop when (f_prev - f) / max(|f_prev|, |f|, 1) <= ftol
+  double ftol = 64 * 2.220446049250313e-16;  // stop when (f_prev - f) / max(|f_prev|, |f|, 1) <= ftol; 0: never
   int max_line_search = 50;    // function evaluations per line search (scikit-learn's maxls)
 };
 

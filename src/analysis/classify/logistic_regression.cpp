@@ -15,6 +15,7 @@ Status LogisticOptions::validate() const {
   if (!(C > 0) || !std::isfinite(C)) return make_error(ErrorCode::kInvalidArgument, fmt::format("C = {} must be a positive number", C));
   if (max_iter < 1) return make_error(ErrorCode::kInvalidArgument, fmt::format("max_iter = {} must be at least 1", max_iter));
   if (!(tol >= 0)) return make_error(ErrorCode::kInvalidArgument, fmt::format("tol = {} must be non-negative", tol));
+  if (!(ftol >= 0)) return make_error(ErrorCode::kInvalidArgument, fmt::format("ftol = {} must be non-negative", ftol));
   return {};
 }
 
@@ -23,16 +24,20 @@ namespace {
 using kernels::Transpose;
 constexpr std::size_t kRowBlock = 1024;
 
-// In place: each row of z (n x c) becomes its softmax; returns sum over rows of log-sum-exp.
-double softmax_rows(double* z, std::size_t n, std::size_t c) {
+// In place: each row of z (n x c) becomes its softmax. With labels, returns the summed cross-entropy
+// log-sum-exp(z_i) - z_i[y_i], formed as (max_i - z_i[y_i]) + log(sum_j exp(z_ij - max_i)): the large logits
+// cancel exactly within each row (to 0 where the label is the top class) instead of in a sum over all rows,
+// which keeps the objective's rounding far below the decreases the line search must still see near the optimum.
+double softmax_rows(double* z, std::size_t n, std::size_t c, const std::uint32_t* labels = nullptr) {
   double total = 0;
   for (std::size_t i = 0; i < n; ++i) {
     double* row = z + i * c;
     const double top = *std::max_element(row, row + c);
+    const double margin = labels ? top - row[labels[i]] : 0.0;
     double sum = 0;
     for (std::size_t j = 0; j < c; ++j) sum += (row[j] = std::exp(row[j] - top));
     for (std::size_t j = 0; j < c; ++j) row[j] /= sum;
-    total += top + std::log(sum);
+    total += margin + std::log(sum);
   }
   return total;
 }
@@ -117,9 +122,7 @@ Expected<LogisticModel> fit_logistic(MatrixView x, std::span<const std::uint32_t
       const std::size_t m = end - begin;
       std::vector<double> z(m * c);
       logits(xd, d, begin, end, w.data(), w.data() + c * d, c, z.data());
-      double loss = 0;
-      for (std::size_t i = 0; i < m; ++i) loss -= z[i * c + y[begin + i]];
-      loss += softmax_rows(z.data(), m, c);  // CE_i = logsumexp(z_i) - z_i[y_i]
+      const double loss = softmax_rows(z.data(), m, c, y.data() + begin);
       // z now holds probabilities; minus the one-hot targets it is the gradient of CE with respect to the logits.
       for (std::size_t i = 0; i < m; ++i) z[i * c + y[begin + i]] -= 1.0;
       auto& g = partial_grad[t];
@@ -146,7 +149,7 @@ Expected<LogisticModel> fit_logistic(MatrixView x, std::span<const std::uint32_t
     return loss + 0.5 * penalty * norm2;
   };
   std::vector<double> w(c * (d + 1), 0.0);
-  const auto result = minimize_lbfgs(objective, w, {.max_iter = options.max_iter, .gtol = options.tol});
+  const auto result = minimize_lbfgs(objective, w, {.max_iter = options.max_iter, .gtol = options.tol, .ftol = options.ftol});
 
   // Back to raw inputs: coef . (x - mean) / scale + b = (coef / scale) . x + (b - sum coef * mean / scale).
   LogisticModel model{.classes = c, .dim = d, .coef = std::vector<double>(c * d), .intercept = std::vector<double>(c),

@@ -17,6 +17,10 @@ struct LogisticOptions {
   double C = 1.0;            // inverse regularisation strength (scikit-learn's C)
   int max_iter = 100;        // L-BFGS iterations (scikit-learn's default)
   double tol = 1e-4;         // largest gradient component of the scaled objective at which to stop
+  // Also stop when an iteration lowers the objective by less than ftol relative to it (SciPy's rule, at the
+  // value scikit-learn passes). It ends a fit whose remaining progress is near rounding, which in weakly curved
+  // directions can be before the gradient reaches tol; 0 leaves only the gradient rule.
+  double ftol = 64 * 2.220446049250313e-16;
   bool standardize = false;  // fit on columns scaled to zero mean and unit variance (folded back into the weights)
   int threads = 1;
   Status validate() const;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include "analysis/tsne_affinities.hpp"
@@ -261,17 +262,36 @@ TEST(Tsne, ThreeDimensionalMap) {
   EXPECT_GT(knn_accuracy(result->embedding, blobs.truth, 10), 0.95);
 }
 
-// The final KL of the exact method within 5% of scikit-learn's exact TSNE on the same data and settings.
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+// The final KL of the exact method matches scikit-learn's exact TSNE on the same data and settings: medians
+// over copies of the data perturbed by one part in a million, within 5%. One map is not enough: t-SNE's
+// descent is chaotic, and rounding alone (another CPU's BLAS) moves either implementation between local minima
+// whose KL differs by 15% on this data (0.65 .. 0.81 for both over such copies).
 TEST(Tsne, KlCloseToScikitLearn) {
   auto dir = testing::scratch_dir("TsneKl");
-  Matrix x = testing::correlated_matrix(250, 12, 9, 0.0f);
-  ASSERT_TRUE(io::write_npy(x.view(), dir / "x.npy"));
+  const Matrix x = testing::correlated_matrix(250, 12, 9, 0.0f);
+  core::Rng rng(17);
+  std::vector<double> ours;
+  for (int copy = 0; copy < 5; ++copy) {
+    Matrix perturbed = x.clone();
+    for (std::size_t i = 0; i < perturbed.size(); ++i) {
+      perturbed.data()[i] *= static_cast<float>(1.0 + 1e-6 * testing::gaussian(rng));
+    }
+    ASSERT_TRUE(io::write_npy(perturbed.view(), dir / fmt::format("x{}.npy", copy)));
+    auto result = tsne(perturbed.view(), {.threads = 2, .method = TsneMethod::kExact});
+    ASSERT_TRUE(result) << result.error().message;
+    ours.push_back(result->kl_divergence);
+  }
   auto run = testing::run_python(testing::reference_script("tsne.py"), {dir.string(), "30", "1000"});
   ASSERT_EQ(run.status, 0) << run.output;
-  const double reference = testing::read_numbers(dir / "kl.txt").at(0);
-  auto result = tsne(x.view(), {.threads = 2, .method = TsneMethod::kExact});
-  ASSERT_TRUE(result) << result.error().message;
-  EXPECT_NEAR(result->kl_divergence, reference, 0.05 * reference);
+  const auto reference = testing::read_numbers(dir / "kl.txt");
+  ASSERT_EQ(reference.size(), ours.size());
+  EXPECT_NEAR(median(ours), median(reference), 0.05 * median(reference))
+      << fmt::format("ours {}, scikit-learn {}", fmt::join(ours, " "), fmt::join(reference, " "));
 }
 
 TEST(Tsne, OneThreadIsDeterministic) {
