@@ -1,6 +1,10 @@
 #include "serve/server.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -113,6 +117,14 @@ Expected<std::unique_ptr<Server>> Server::create(ServeOptions options) {
   server->state_ = std::move(*state);
   server->http_ = std::make_unique<httplib::Server>();
   set_up(*server->http_, *server->state_);
+  // SO_REUSEADDR (a restarted server rebinds a port whose old connections linger in TIME_WAIT) but not httplib's
+  // default SO_REUSEPORT, with which a second server on the same port would bind too and take half the
+  // connections instead of failing with "in use". The socket is recorded to widen its backlog in bind().
+  server->http_->set_socket_options([raw = server.get()](int sock) {
+    const int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    raw->listening_socket_ = sock;
+  });
   return server;
 }
 
@@ -123,13 +135,19 @@ Status Server::bind() {
   if (options.port == 0) {
     port_ = http_->bind_to_any_port(options.host);
     if (port_ <= 0) return make_error(ErrorCode::kIo, fmt::format("cannot listen on {}: no free port", options.host));
-    return {};
+  } else {
+    if (!http_->bind_to_port(options.host, options.port)) {
+      return make_error(ErrorCode::kIo, fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)",
+                                                    options.host, options.port));
+    }
+    port_ = options.port;
   }
-  if (!http_->bind_to_port(options.host, options.port)) {
-    return make_error(ErrorCode::kIo, fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)",
-                                                  options.host, options.port));
+  // Debian's libcpp-httplib is compiled with a listen backlog of 5: a burst of more simultaneous connections
+  // than that overflows the accept queue and the kernel drops or resets the rest (16 concurrent clients lost a
+  // few requests). Calling listen() again on a listening socket resizes its backlog (up to net.core.somaxconn).
+  if (listening_socket_ >= 0 && ::listen(listening_socket_, SOMAXCONN) != 0) {
+    return make_error(ErrorCode::kIo, fmt::format("cannot listen on {}:{}: {}", options.host, port_, std::strerror(errno)));
   }
-  port_ = options.port;
   return {};
 }
 

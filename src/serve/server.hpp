@@ -39,6 +39,7 @@ class Server {
   std::unique_ptr<ServerState> state_;
   std::unique_ptr<httplib::Server> http_;
   int port_ = 0;
+  int listening_socket_ = -1;  // httplib's, recorded when it is created (see bind())
 };
 
 }  // namespace semspace::serve
