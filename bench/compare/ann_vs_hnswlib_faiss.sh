@@ -48,12 +48,8 @@ log() { echo "ann_vs_hnswlib_faiss: $*" >&2; }
 csv() { echo "$*" | tr -s ' ' ',' | sed 's/^,//; s/,$//'; }
 [[ -x $prog ]] || { log "$prog not built: install the anchors (scripts/setup --bench) and run make"; exit 1; }
 
-# A run is disturbed when other processes took CPU while it ran. The load average cannot tell: a 2-thread search
-# on 2 cores raises it to 2 by itself. So count the machine's busy CPU time (/proc/stat) and subtract our own
-# (this shell's and its children's, from `times`); what is left belongs to others.
-busy_cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat; }
-# `times` must run in this shell, not in a $(...) subshell, which would report the subshell's children instead.
-own_cpu_seconds() { awk '{ for (i = 1; i <= NF; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } } END { print s }' "$1"; }
+# Whether other processes took CPU during the run (the load average cannot tell): see lib/foreign_cpu.sh.
+source "$repo/bench/compare/lib/foreign_cpu.sh"
 load_start=$(cut -d" " -f1-3 /proc/loadavg)
 start_seconds=$SECONDS
 run_dir=$WORK_DIR/runs/$(date -u +%Y%m%dT%H%M%SZ)
@@ -61,7 +57,7 @@ mkdir -p "$run_dir"
 # The highest 1-minute load average seen while the run lasts (sampled every 15 s by a child we stop at the end).
 ( while sleep 15; do cut -d" " -f1 /proc/loadavg; done > "$run_dir/load.txt" ) &
 load_sampler=$!
-times > "$run_dir/times.start"; busy_start=$(busy_cpu_seconds) own_start=$(own_cpu_seconds "$run_dir/times.start")
+foreign_cpu_start "$run_dir"
 trap 'kill "$load_sampler" 2>/dev/null || true' EXIT
 
 key_of() { stat -c '%s-%Y' "$@" | md5sum | cut -c1-10; }
@@ -146,11 +142,7 @@ kill "$load_sampler" 2>/dev/null || true
 load_end=$(cut -d" " -f1-3 /proc/loadavg)
 load_max=$(sort -g "$run_dir/load.txt" 2>/dev/null | tail -1)
 elapsed=$((SECONDS - start_seconds))
-times > "$run_dir/times.end"; busy_end=$(busy_cpu_seconds) own_end=$(own_cpu_seconds "$run_dir/times.end")
-# Others' CPU seconds as a share of the machine's capacity over the run.
-foreign=$(awk -v b0="$busy_start" -v b1="$busy_end" -v o0="$own_start" -v o1="$own_end" -v t="$elapsed" \
-  -v n="$(nproc)" 'BEGIN { f = (b1 - b0) - (o1 - o0); if (f < 0) f = 0; printf "%.1f %.1f", f, 100 * f / ((t > 0 ? t : 1) * n) }')
-foreign_seconds=${foreign% *} foreign_percent=${foreign#* }
+foreign_cpu_stop "$run_dir"
 
 # Report.
 date_=$(date +%F)
@@ -164,7 +156,6 @@ faiss_version=$(dpkg-query -W -f='${Version}' libfaiss-dev 2>/dev/null || echo u
 flags=$(sed -n 's/^CMAKE_CXX_FLAGS_RELEASE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null)
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null)
 reproduce="N=$N DIM=$DIM CLUSTERS=$CLUSTERS QUERIES=$QUERIES SEED=$SEED THREADS=\"$THREADS\" BUILD_THREADS=\"$BUILD_THREADS\" EFS=\"$EFS\" REPEATS=$REPEATS DATASETS=\"$DATASETS\" FAMILIES=\"$FAMILIES\" SQ8_RERANK=\"$SQ8_RERANK\" REAL_N=$REAL_N bench/compare/ann_vs_hnswlib_faiss.sh"
-disturbed=$(awk -v f="$foreign_percent" 'BEGIN { print (f > 5) ? 1 : 0 }')
 mkdir -p "$RESULTS_DIR"
 report=$RESULTS_DIR/ann_vs_hnswlib_faiss-$date_.md
 {
@@ -178,8 +169,7 @@ report=$RESULTS_DIR/ann_vs_hnswlib_faiss-$date_.md
   echo "- date: $date_; commit: $commit; wall time of the run: $((elapsed / 60)) min $((elapsed % 60)) s"
   echo "- machine: $cpu ($simd); $(nproc) cores; $mem; load average (1/5/15 min) at start: $load_start," \
        "at end: $load_end; highest 1-min load sampled during the run: ${load_max:-n/a}" \
-       "(the run's own threads count in it); CPU used by other processes during the run: $foreign_seconds s," \
-       "$foreign_percent% of the machine (a run is marked disturbed above 5%)"
+       "(the run's own threads count in it); $foreign_cpu_sentence"
   echo "- anchors: hnswlib $hnswlib_version (Debian libhnswlib-dev, header-only, compiled in this program with our" \
        "flags \`${build_type:-?} ${flags:-?} -Wall -Wextra\`, which leave it on its SSE path; a second copy with" \
        "\`-march=native\` is the \"-march=native\" row); FAISS $faiss_version (Debian libfaiss-dev, prebuilt static" \

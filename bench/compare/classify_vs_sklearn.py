@@ -129,7 +129,7 @@ def compare(build_dir, name, x, y, knn_metric, rows_out):
 def main():
     warnings.filterwarnings("ignore", category=ConvergenceWarning)  # stated in the report instead
     build_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(bench.ROOT, "build")
-    load_start = bench.load_average()
+    run_start = bench.RunStart()
     rows = []
     texts, labels = labelled_texts()
     with tempfile.TemporaryDirectory() as folder:
@@ -143,7 +143,7 @@ def main():
             np.array([str(v) for v in digits.target]), "euclidean", rows)
     header = bench.report_header(
         "Classification vs scikit-learn (issue 5)",
-        "OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare/classify_vs_sklearn.py build", load_start,
+        "OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare/classify_vs_sklearn.py build", run_start,
         [f"anchor: scikit-learn {sklearn.__version__} (Debian python3-sklearn), numpy {np.__version__}; threads "
          f"{THREADS} (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS; n_jobs for k-NN; semspace --threads)",
          "data: texts = AG News test.csv + SMS Spam Collection + SpamAssassin (shared/data), embedded by `semspace "

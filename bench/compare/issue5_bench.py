@@ -10,6 +10,8 @@ import statistics
 import subprocess
 import time
 
+from foreign_cpu import ForeignCpu  # bench/compare/foreign_cpu.py, beside this script
+
 THREADS = int(os.environ.get("THREADS", 2))
 REPEATS = int(os.environ.get("REPEATS", 3))
 os.environ["OMP_NUM_THREADS"] = str(THREADS)
@@ -58,14 +60,27 @@ def load_average():
         return " ".join(f.read().split()[:3])
 
 
-def report_header(title, command, load_start, extra_lines):
+class RunStart:
+    """What the report header needs from the start of a run: the load average then, and the CPU other processes
+    take from now on (foreign_cpu.py), which decides whether the run was disturbed."""
+
+    def __init__(self):
+        self.load = load_average()
+        self.foreign = ForeignCpu()
+
+
+def report_header(title, command, run, extra_lines):
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
-    lines = [f"# {title}", "",
-             f"- date: {datetime.date.today().isoformat()}; commit: {commit}",
-             f"- machine: {cpu_name()}; {os.cpu_count()} cores; OPENBLAS_CORETYPE="
-             f"{os.environ.get('OPENBLAS_CORETYPE', 'unset')}; load average (1/5/15 min) at start: {load_start}, "
-             f"at end: {load_average()}"]
+    foreign = run.foreign.stop()
+    lines = [f"# {title}", ""]
+    if foreign.disturbed:
+        lines += [f"**Disturbed run: other processes used {foreign.percent:.1f}% of the machine's CPU while it ran, so "
+                  "the timings are not results; they only show that the harness works.**", ""]
+    lines += [f"- date: {datetime.date.today().isoformat()}; commit: {commit}",
+              f"- machine: {cpu_name()}; {os.cpu_count()} cores; OPENBLAS_CORETYPE="
+              f"{os.environ.get('OPENBLAS_CORETYPE', 'unset')}; load average (1/5/15 min) at start: {run.load}, "
+              f"at end: {load_average()}; {foreign.sentence()}"]
     lines += [f"- {line}" for line in extra_lines]
     lines.append(f"- reproduce: `{command}`")
     return "\n".join(lines) + "\n"

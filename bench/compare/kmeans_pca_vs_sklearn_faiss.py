@@ -118,7 +118,7 @@ def pca_rows(build_dir, folder, x, name):
 
 def main():
     build_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(bench.ROOT, "build")
-    load_start = bench.load_average()
+    run_start = bench.RunStart()
     kmeans_table, pca_table = [], []
     with tempfile.TemporaryDirectory() as folder:
         vectors = os.path.join(folder, "all.npy")
@@ -134,7 +134,7 @@ def main():
             print("\n".join(pca_table[-2:]), flush=True)
     header = bench.report_header(
         "k-means and PCA vs FAISS and scikit-learn (issue 5)",
-        "OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare/kmeans_pca_vs_sklearn_faiss.py build", load_start,
+        "OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare/kmeans_pca_vs_sklearn_faiss.py build", run_start,
         [f"anchors: FAISS {faiss.__version__} (Debian python3-faiss), scikit-learn {sklearn.__version__} (Debian "
          f"python3-sklearn); threads {THREADS} (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, faiss.omp_set_num_threads; "
          "semspace --threads)",

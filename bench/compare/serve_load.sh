@@ -33,6 +33,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+source "$root/bench/compare/lib/foreign_cpu.sh"  # whether other processes took CPU during the run
+foreign_cpu_start "$work"
 
 model=$MODEL
 if [[ "$MODEL" == minilm ]]; then
@@ -173,6 +175,7 @@ PY
 kill -TERM "$server_pid"
 wait "$server_pid" && drained="exit 0 after SIGTERM" || drained="exit $? after SIGTERM"
 server_pid=
+foreign_cpu_stop "$work"
 
 date=$(date -u +%F)
 mkdir -p "$root/bench/results"
@@ -180,8 +183,13 @@ report=$root/bench/results/serve_load-$date.md
 {
   echo "# HTTP serving (issue 6)"
   echo
+  if [[ $disturbed == 1 ]]; then
+    echo "**Disturbed run: other processes used $foreign_percent% of the machine's CPU while it ran, so the numbers"
+    echo "are not results; they only show that the harness works.**"
+    echo
+  fi
   echo "- date: $date; commit: $(git -C "$root" rev-parse --short HEAD)"
-  echo "- machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(nproc) cores; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(nproc) cores; load average at end: $(cut -d' ' -f1-3 /proc/loadavg); $foreign_cpu_sentence"
   echo "- model: $MODEL ($model); texts: $TEXTS short texts, mean $mean_words words (WordNet glosses cut to 12 words); one text per request"
   echo "- server: \`semspace serve --model M --threads $THREADS --max-wait-ms $MAX_WAIT_MS --max-batch $MAX_BATCH\`; wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2), 1 thread, $DURATION s per row, on the same 2 cores as the server"
   echo "- in-process (same texts, same threads): \`semspace embed --pooling mean --batch $MAX_BATCH\`, start-up subtracted: $inproc_tps texts/s; single text (batch 1): $inproc_latency_ms ms"

@@ -37,12 +37,14 @@ for f in "$analogy_data" "$wordsim_data" "$men_data"; do
 done
 [[ -x $semspace ]] || { log "$semspace not built; run make first"; exit 1; }
 load_start=$(cut -d" " -f1-3 /proc/loadavg)
+source "$repo/bench/compare/lib/foreign_cpu.sh"  # whether other processes took CPU during the run
 
 if [[ ! -r $CORPUS ]]; then
   log "building the corpus with scripts/build_corpus"
   "$repo/scripts/build_corpus" "$(dirname "$CORPUS")"
 fi
 mkdir -p "$WORK_DIR"
+foreign_cpu_start "$WORK_DIR"
 
 # 1. Tokenize once with semspace's tokenizer so that every tool sees identical tokens.
 tokens_all=$WORK_DIR/tokens-all.txt
@@ -144,13 +146,20 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 ft_version=$(dpkg-query -W -f='${Version}' fasttext 2>/dev/null || echo missing)
 gensim_version=$("$python" -c 'import gensim; print(gensim.__version__)' 2>/dev/null || echo missing)
 reproduce="EPOCHS=$EPOCHS SEEDS=\"$SEEDS\" THREADS=$THREADS${CORPUS_WORDS:+ CORPUS_WORDS=$CORPUS_WORDS} TOOLS=\"$TOOLS\" SUBWORDS=\"$SUBWORDS\" bench/compare/train_vs_fasttext.sh"
+foreign_cpu_stop "$WORK_DIR"
 mkdir -p "$repo/bench/results"
 report=$repo/bench/results/train_vs_fasttext-$date_.md
 {
   echo "# Skip-gram training: semspace vs fastText vs gensim"
   echo
+  if [[ $disturbed == 1 ]]; then
+    echo "**Disturbed run: other processes used $foreign_percent% of the machine's CPU while it ran, so the speeds are"
+    echo "not results; they only show that the harness works.**"
+    echo
+  fi
   echo "- date: $date_; commit: $commit"
-  echo "- machine: $cpu; $(nproc) cores; load average (1/5/15 min) at start: $load_start, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- machine: $cpu; $(nproc) cores; load average (1/5/15 min) at start: $load_start, at end: $(cut -d' ' -f1-3 /proc/loadavg);" \
+       "$foreign_cpu_sentence"
   echo "- anchors: fastText $ft_version (Debian), gensim $gensim_version (Debian, /usr/bin/python3)"
   echo "- corpus: $corpus_tokens tokens ($(basename "$tokens")), tokenized by build/semspace tokenize"
   echo "- settings: skip-gram, dim $dim, window $window, neg $neg, min-count $min_count, epochs $EPOCHS," \

@@ -29,6 +29,8 @@ import threading
 
 import numpy as np
 
+from foreign_cpu import ForeignCpu  # bench/compare/foreign_cpu.py, beside this script
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 ONNX_DIR = os.path.join(HERE, "onnx")
@@ -116,10 +118,13 @@ def export_onnx(folder, path):
 # ---- the driver ----
 
 class LoadSampler:
-    """The 1-minute load average at start, every 10 s, and at the end: the machine is shared."""
+    """The 1-minute load average at start, every 10 s, and at the end, next to the CPU other processes took during
+    the run (foreign_cpu.py), which decides whether the run was disturbed: the load average alone cannot, as a
+    2-thread contender raises it to 2 by itself."""
 
     def __init__(self):
         self.samples = [os.getloadavg()[0]]
+        self.foreign = ForeignCpu()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
@@ -131,7 +136,8 @@ class LoadSampler:
     def finish(self):
         self.stop.set()
         self.samples.append(os.getloadavg()[0])
-        return self.samples[0], self.samples[-1], max(self.samples)
+        self.foreign.stop()
+        return self.samples[0], self.samples[-1], max(self.samples), self.foreign
 
 
 def blas_coretype(build):
@@ -231,16 +237,16 @@ def report(results, rss, cosines, load, command, coretype, repeats):
     dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], capture_output=True,
                            text=True).stdout.strip()
     torch_version, ort_version = versions()
-    start, end, peak = load
-    disturbed = peak > 1.5
+    start, end, peak, foreign = load
+    disturbed = foreign.disturbed
     out = ["# Transformer inference (issue 4)", "",
            f"- date: {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, commit {commit}{' (with local changes)' if dirty else ''}",
            f"- machine: {machine()}; OPENBLAS_CORETYPE={coretype} for every contender",
            f"- anchors: PyTorch {torch_version} eager (python3-torch), onnxruntime-node {ort_version} (CPU provider)",
-           f"- load average (1 min): {start:.2f} at start, {end:.2f} at end, {peak:.2f} highest sampled"
+           f"- load average (1 min): {start:.2f} at start, {end:.2f} at end, {peak:.2f} highest sampled (the run's own "
+           f"threads count in it); {foreign.sentence()}"
            + (" -- **disturbed**: the machine was shared during this run, so absolute numbers are low and noisy; "
-              "ratios are between contenders that ran one after the other; with the load above the core count, 2-thread "
-              "rows mostly measure waiting for time slices" if disturbed else ""),
+              "ratios are between contenders that ran one after the other" if disturbed else ""),
            f"- method: median of {repeats} calls after one warm-up, each contender in its own process; random weights "
            f"and ids; no padding; outputs pooled and normalised in every contender",
            f"- command: `{command}`", ""]

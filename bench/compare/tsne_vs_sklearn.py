@@ -29,6 +29,8 @@ os.environ.setdefault("OPENBLAS_CORETYPE", "SkylakeX")  # OpenBLAS 0.3.21 misdet
 
 import numpy as np  # noqa: E402
 
+from foreign_cpu import ForeignCpu  # noqa: E402  (bench/compare/foreign_cpu.py, beside this script)
+
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 SEMSPACE = os.path.join(BUILD, "semspace")
 DATA = os.path.expanduser(os.environ.get("DATA_DIR", "~/.cache/semspace/bench/tsne_vs_sklearn"))
@@ -109,6 +111,7 @@ def load():
 def main():
     import sklearn
     start_load = load()
+    foreign = ForeignCpu()  # whether other processes took CPU during the run
     lines = [f"| data | rows x dim | semspace s (method) | sklearn s | speed-up | semspace KL | sklearn KL | KL ratio "
              "| semspace 10-NN kept | sklearn 10-NN kept |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -132,10 +135,14 @@ def main():
         lines.append(row)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     today = datetime.date.today().isoformat()
+    foreign.stop()
+    banner = ([f"**Disturbed run: other processes used {foreign.percent:.1f}% of the machine's CPU while it ran, so "
+               "the timings are not results; they only show that the harness works.**", ""] if foreign.disturbed else [])
     report = [
-        "# t-SNE vs scikit-learn (issue 5)", "",
+        "# t-SNE vs scikit-learn (issue 5)", "", *banner,
         f"- date: {today}; commit: {commit}",
-        f"- machine: {machine()}; load average (1/5/15 min) at start: {start_load}, at end: {load()}",
+        f"- machine: {machine()}; load average (1/5/15 min) at start: {start_load}, at end: {load()}; "
+        f"{foreign.sentence()}",
         f"- anchor: scikit-learn {sklearn.__version__} (Debian), TSNE(method='barnes_hut', angle=0.5, init='pca', "
         f"learning_rate='auto', n_jobs={THREADS}), OpenMP and BLAS at {THREADS} threads",
         f"- semspace: `project --method tsne --threads {THREADS}` as a process (exact below 2,000 rows, FFT "
