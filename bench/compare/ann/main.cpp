@@ -155,6 +155,7 @@ int run_dataset(const RunFlags& f) {
       static_cast<double>(base.rows()) * static_cast<double>(queries.rows()) > 1.5e8 ? 1 : f.repeats));
 
   SearchSetup setup{10, f.repeats};
+  const ExactDistances exact{base.view(), metric};
   for (auto& c : contenders) {
     run.contenders.push_back({c->name(), c->family(), c->note(), c->is_graph()});
     try {
@@ -165,7 +166,8 @@ int run_dataset(const RunFlags& f) {
         run.builds.push_back(b);
       }
       auto record = [&](SearchResult s) {
-        log(fmt::format("  {} {} thr ef {}: recall {:.3f}, {:.0f} QPS{}", s.mode, s.threads, s.ef, s.recall, s.qps,
+        log(fmt::format("  {} {} thr ef {}: recall {:.3f}{}, {:.0f} QPS{}", s.mode, s.threads, s.ef, s.recall,
+                        s.recall_ties >= 0 ? fmt::format(" (with ties {:.3f})", s.recall_ties) : "", s.qps,
                         s.mode == "filtered" ? fmt::format(", {} violations", s.violations) : ""));
         run.searches.push_back(std::move(s));
       };
@@ -173,8 +175,10 @@ int run_dataset(const RunFlags& f) {
         for (int t : f.threads) {
           for (int ef : f.efs) {
             c->set_ef(ef);
-            record(measure_search(*c, "single", queries.view(), truth, f.gt_k, t, ef, setup));
-            if (c->has_batch()) record(measure_search(*c, "batch", queries.view(), truth, f.gt_k, t, ef, setup));
+            record(measure_search(*c, "single", queries.view(), truth, f.gt_k, t, ef, setup, nullptr, &exact));
+            if (c->has_batch()) {
+              record(measure_search(*c, "batch", queries.view(), truth, f.gt_k, t, ef, setup, nullptr, &exact));
+            }
           }
         }
       } else {
@@ -194,10 +198,10 @@ int run_dataset(const RunFlags& f) {
         if (c->is_graph()) {
           for (int ef : f.efs) {
             c->set_ef(ef);
-            record(measure_search(*c, "filtered", queries.view(), filtered_truth, 10, 1, ef, setup, &filter));
+            record(measure_search(*c, "filtered", queries.view(), filtered_truth, 10, 1, ef, setup, &filter, &exact));
           }
         } else {
-          record(measure_search(*c, "filtered", queries.view(), filtered_truth, 10, 1, 0, setup, &filter));
+          record(measure_search(*c, "filtered", queries.view(), filtered_truth, 10, 1, 0, setup, &filter, &exact));
         }
         c->set_filter(nullptr);
       }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -43,7 +44,45 @@ double recall_at(const std::vector<std::uint64_t>& found, const std::vector<std:
   return hits / (static_cast<double>(nq) * k);
 }
 
+// Results no farther than the k-th true neighbour (plus float rounding), of the k asked for. A filtered search's
+// result must also pass the filter.
+double recall_with_ties(const std::vector<std::uint64_t>& found, const std::vector<std::int64_t>& truth, int truth_k,
+                        semspace::MatrixView queries, int k, const ExactDistances& exact,
+                        const semspace::index::LabelSet* filter) {
+  double hits = 0;
+  for (std::size_t q = 0; q < queries.rows; ++q) {
+    const std::int64_t* t = truth.data() + q * truth_k;
+    const int expected = static_cast<int>(std::count_if(t, t + k, [](std::int64_t x) { return x >= 0; }));
+    if (expected == 0) continue;
+    const float* query = queries.data + q * queries.stride;
+    const double kth = exact(query, static_cast<std::uint64_t>(t[expected - 1]));
+    const double limit = kth + 1e-6 * std::max(1.0, std::fabs(kth));
+    int found_here = 0;
+    for (int i = 0; i < k; ++i) {
+      const std::uint64_t label = found[q * k + i];
+      if (label == ~std::uint64_t{0} || (filter != nullptr && !filter->contains(label))) continue;
+      found_here += exact(query, label) <= limit;
+    }
+    hits += std::min(found_here, expected);
+  }
+  return hits / (static_cast<double>(queries.rows) * k);
+}
+
 }  // namespace
+
+double ExactDistances::operator()(const float* query, std::uint64_t row) const {
+  const float* v = base.data + row * base.stride;
+  double acc = 0;
+  if (metric == DataMetric::kL2) {
+    for (std::size_t j = 0; j < base.cols; ++j) {
+      const double d = static_cast<double>(query[j]) - v[j];
+      acc += d * d;
+    }
+    return acc;
+  }
+  for (std::size_t j = 0; j < base.cols; ++j) acc += static_cast<double>(query[j]) * v[j];
+  return 1.0 - acc;
+}
 
 double rss_bytes() {
   std::ifstream statm("/proc/self/statm");
@@ -69,7 +108,8 @@ BuildResult measure_build(Contender& c, semspace::MatrixView base, int threads) 
 
 SearchResult measure_search(const Contender& c, const std::string& mode, semspace::MatrixView queries,
                             const std::vector<std::int64_t>& truth, int truth_k, int threads, int ef,
-                            const SearchSetup& setup, const semspace::index::LabelSet* filter) {
+                            const SearchSetup& setup, const semspace::index::LabelSet* filter,
+                            const ExactDistances* exact) {
   const int k = setup.k;
   const std::size_t nq = queries.rows;
   std::vector<std::uint64_t> found(nq * k);
@@ -116,6 +156,7 @@ SearchResult measure_search(const Contender& c, const std::string& mode, semspac
   r.qps = best;
   r.queries = nq;
   r.recall = recall_at(found, truth, truth_k, nq, k);
+  if (exact != nullptr) r.recall_ties = recall_with_ties(found, truth, truth_k, queries, k, *exact, filter);
   if (filter != nullptr) {
     for (std::uint64_t label : found) r.violations += label != ~std::uint64_t{0} && !filter->contains(label);
   }

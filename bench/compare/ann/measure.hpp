@@ -25,6 +25,9 @@ struct SearchResult {
   int threads = 1;
   int ef = 0;        // 0 for exact indexes
   double recall = 0; // recall@10 against the exact top 10 (of the passing points, for "filtered")
+  // The same, counting a result as found when it is no farther than the 10th true neighbour (ann-benchmarks'
+  // rule): where vectors repeat, which of equally near points the truth lists is arbitrary. -1 = not measured.
+  double recall_ties = -1;
   double qps = 0;    // best of the repeats
   std::size_t queries = 0;
   std::size_t violations = 0;  // filtered: returned labels that do not pass the filter
@@ -35,15 +38,25 @@ struct SearchSetup {
   int repeats = 3;
 };
 
+/// The base vectors and metric the truth was computed on, for the tie-aware recall.
+struct ExactDistances {
+  semspace::MatrixView base;
+  DataMetric metric = DataMetric::kL2;
+  /// L2: squared distance; cosine (unit rows): 1 - dot. In double, from the stored floats.
+  double operator()(const float* query, std::uint64_t row) const;
+};
+
 /// Builds `c` on `threads` threads, timing it and measuring the memory it keeps.
 BuildResult measure_build(Contender& c, semspace::MatrixView base, int threads);
 
 /// Runs every query (mode "single": one per call, spread over `threads` threads by an atomic counter;
 /// "batch": one search_batch call; "filtered": like single under the contender's filter) `repeats` times;
-/// QPS is the best repeat, recall from the last. truth: nq x truth_k labels, best first.
+/// QPS is the best repeat, recall from the last. truth: nq x truth_k labels, best first. With `exact`, also the
+/// tie-aware recall.
 SearchResult measure_search(const Contender& c, const std::string& mode, semspace::MatrixView queries,
                             const std::vector<std::int64_t>& truth, int truth_k, int threads, int ef,
-                            const SearchSetup& setup, const semspace::index::LabelSet* filter = nullptr);
+                            const SearchSetup& setup, const semspace::index::LabelSet* filter = nullptr,
+                            const ExactDistances* exact = nullptr);
 
 /// Resident set size of this process in bytes.
 double rss_bytes();
