@@ -230,7 +230,7 @@ Expected<BertWeights> read_bert_weights(const SafetensorsSet& weights, const Ber
   return w;
 }
 
-Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder) {
+Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder, const SafetensorsSet& files) {
   const auto config_path = folder / "config.json";
   if (!std::filesystem::exists(config_path)) {
     return make_error(ErrorCode::kNotFound, fmt::format("{}: no config.json in the model folder", folder.string()));
@@ -239,11 +239,18 @@ Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder) {
   if (!config) return tl::unexpected(config.error());
   auto pooling = read_sentence_transformers_pooling(folder);
   if (!pooling) return tl::unexpected(pooling.error());
-  auto files = SafetensorsSet::open_folder(folder);
-  if (!files) return tl::unexpected(files.error());
-  auto weights = read_bert_weights(*files, *config);
+  auto weights = read_bert_weights(files, *config);
   if (!weights) return tl::unexpected(weights.error());
   return BertEncoder::create(*config, std::move(*weights), *pooling);
+}
+
+Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder) {
+  if (!std::filesystem::exists(folder / "config.json")) {  // the clearer error before the weights' own
+    return make_error(ErrorCode::kNotFound, fmt::format("{}: no config.json in the model folder", folder.string()));
+  }
+  auto files = SafetensorsSet::open_folder(folder);
+  if (!files) return tl::unexpected(files.error());
+  return load_bert_folder(folder, *files);
 }
 
 }  // namespace semspace::io

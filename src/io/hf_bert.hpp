@@ -40,5 +40,7 @@ Expected<BertWeights> read_bert_weights(const SafetensorsSet& weights, const Ber
 /// the pooling (above) into a BertEncoder. kNotFound when the folder lacks config.json or safetensors weights
 /// (naming what it has instead, e.g. a pytorch_model.bin, which is not read).
 Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder);
+/// The same with the folder's weights already open (a caller that also needs their file list opens them once).
+Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder, const SafetensorsSet& weights);
 
 }  // namespace semspace::io

@@ -99,16 +99,10 @@ Expected<std::size_t> read_max_seq_length(const fs::path& folder) {
   return static_cast<std::size_t>(it->get<std::int64_t>());
 }
 
-Expected<std::string> transformer_fingerprint(const fs::path& folder) {
-  // The fixed files, then (for sharded weights only, so single-file fingerprints never change) the index and its
-  // shards in index order.
-  std::vector<fs::path> paths;
-  for (const char* name : kEncoderFiles) paths.push_back(folder / name);
-  if (!fs::exists(folder / "model.safetensors") && fs::exists(folder / "model.safetensors.index.json")) {
-    auto weights = SafetensorsSet::open_folder(folder);
-    if (!weights) return tl::unexpected(weights.error());
-    paths.insert(paths.end(), weights->paths().begin(), weights->paths().end());
-  }
+namespace {
+
+// "tf-" + XXH3-64 over the files that exist among `paths`: name relative to the folder, size, bytes.
+Expected<std::string> fingerprint_files(const fs::path& folder, const std::vector<fs::path>& paths) {
   XXH3_state_t* state = XXH3_createState();
   XXH3_64bits_reset(state);
   for (const fs::path& path : paths) {
@@ -129,8 +123,39 @@ Expected<std::string> transformer_fingerprint(const fs::path& folder) {
   return fmt::format("tf-{:016x}", digest);
 }
 
+bool sharded(const fs::path& folder) {
+  return !fs::exists(folder / "model.safetensors") && fs::exists(folder / "model.safetensors.index.json");
+}
+
+// The fixed files, then (for sharded weights only, so single-file fingerprints never change) the index and its
+// shards in index order.
+std::vector<fs::path> fingerprinted_files(const fs::path& folder, const std::vector<fs::path>& shards) {
+  std::vector<fs::path> paths;
+  for (const char* name : kEncoderFiles) paths.push_back(folder / name);
+  paths.insert(paths.end(), shards.begin(), shards.end());
+  return paths;
+}
+
+}  // namespace
+
+Expected<std::string> transformer_fingerprint(const fs::path& folder, const SafetensorsSet& weights) {
+  return fingerprint_files(folder, fingerprinted_files(folder, sharded(folder) ? weights.paths() : std::vector<fs::path>{}));
+}
+
+Expected<std::string> transformer_fingerprint(const fs::path& folder) {
+  if (!sharded(folder)) return fingerprint_files(folder, fingerprinted_files(folder, {}));
+  auto weights = SafetensorsSet::open_folder(folder);
+  if (!weights) return tl::unexpected(weights.error());
+  return transformer_fingerprint(folder, *weights);
+}
+
 Expected<TransformerTextModel> load_transformer_folder(const fs::path& folder) {
-  auto encoder = load_bert_folder(folder);
+  if (!fs::exists(folder / "config.json")) {
+    return make_error(ErrorCode::kNotFound, fmt::format("{}: no config.json in the model folder", folder.string()));
+  }
+  auto weights = SafetensorsSet::open_folder(folder);  // once, for the encoder and the fingerprint
+  if (!weights) return tl::unexpected(weights.error());
+  auto encoder = load_bert_folder(folder, *weights);
   if (!encoder) return tl::unexpected(encoder.error());
   auto tokenizer = load_hf_tokenizer(folder);
   if (!tokenizer) return tl::unexpected(tokenizer.error());
@@ -141,7 +166,7 @@ Expected<TransformerTextModel> load_transformer_folder(const fs::path& folder) {
   }
   auto max_seq_length = read_max_seq_length(folder);
   if (!max_seq_length) return tl::unexpected(max_seq_length.error());
-  auto fingerprint = transformer_fingerprint(folder);
+  auto fingerprint = transformer_fingerprint(folder, *weights);
   if (!fingerprint) return tl::unexpected(fingerprint.error());
 
   std::size_t max_length = std::min(tokenizer->options().model_max_length, encoder->config().max_positions);

@@ -12,6 +12,8 @@
 
 namespace semspace::io {
 
+class SafetensorsSet;
+
 /// A model name resolved to the file or folder that holds it.
 struct ModelLocation {
   std::filesystem::path path;
@@ -44,5 +46,8 @@ Expected<std::size_t> read_max_seq_length(const std::filesystem::path& folder);
 /// (config.json, model.safetensors, the tokenizer files, modules.json, pooling and sentence-transformers
 /// configs); files absent are skipped. A fine-tuned copy gets another fingerprint, a byte-identical copy the same.
 Expected<std::string> transformer_fingerprint(const std::filesystem::path& folder);
+/// The same with the folder's weights already open: their files (for sharded weights, the index and its shards)
+/// come from `weights` instead of opening the set again.
+Expected<std::string> transformer_fingerprint(const std::filesystem::path& folder, const SafetensorsSet& weights);
 
 }  // namespace semspace::io
