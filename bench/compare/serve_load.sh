@@ -21,7 +21,8 @@ MAX_WAIT_MS=${MAX_WAIT_MS:-5}
 MAX_BATCH=${MAX_BATCH:-64}
 TEXTS=${TEXTS:-2000}
 PORT=${PORT:-18080}
-export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SkylakeX}  # OpenBLAS 0.3.21 misdetects this CPU
+# OPENBLAS_CORETYPE is left as the caller has it: unset, semspace picks the kernels itself (see `semspace --version`,
+# which the report records); server and in-process runs inherit the same.
 SEMSPACE_HOME=${SEMSPACE_HOME:-$HOME/.cache/semspace}
 export SEMSPACE_HOME
 command -v wrk >/dev/null || { echo "serve_load: wrk is missing: scripts/setup --bench" >&2; exit 1; }
@@ -190,6 +191,7 @@ report=$root/bench/results/serve_load-$date.md
   fi
   echo "- date: $date; commit: $(git -C "$root" rev-parse --short HEAD)"
   echo "- machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(nproc) cores; load average at end: $(cut -d' ' -f1-3 /proc/loadavg); $foreign_cpu_sentence"
+  echo "- $("$semspace" --version); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}"
   echo "- model: $MODEL ($model); texts: $TEXTS short texts, mean $mean_words words (WordNet glosses cut to 12 words); one text per request"
   echo "- server: \`semspace serve --model M --threads $THREADS --max-wait-ms $MAX_WAIT_MS --max-batch $MAX_BATCH\`; wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2), 1 thread, $DURATION s per row, on the same 2 cores as the server"
   echo "- in-process (same texts, same threads): \`semspace embed --pooling mean --batch $MAX_BATCH\`, start-up subtracted: $inproc_tps texts/s; single text (batch 1): $inproc_latency_ms ms"
