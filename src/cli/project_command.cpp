@@ -18,13 +18,13 @@ namespace {
 struct ProjectFlags {
   AnalysisInputFlags input;
   PlotFlags plot;
-  std::string method = "pca", solver = "auto", output, save_pca, load_pca;
+  std::string method = "pca", solver = "auto", tsne_method = "auto", output, save_pca, load_pca;
   int dim = 2, threads = 0;
   std::uint64_t seed = 1;  // PCA's sketch; t-SNE's default is TsneOptions::seed unless --seed is given
   bool seed_given = false;
   double perplexity = 30.0;
   std::size_t iterations = 1000;
-  bool tsne_flags_given = false;  // --perplexity or --iterations: t-SNE only
+  bool tsne_flags_given = false;  // --perplexity, --iterations or --tsne-method: t-SNE only
   bool json = false;
 };
 
@@ -89,7 +89,10 @@ int run_tsne(const ProjectFlags& f, const AnalysisInput& in, int threads) {
   analysis::TsneOptions options{.dim = static_cast<std::size_t>(f.dim),
                                 .perplexity = f.perplexity,
                                 .iterations = f.iterations,
-                                .threads = threads};
+                                .threads = threads,
+                                .method = f.tsne_method == "exact" ? analysis::TsneMethod::kExact
+                                          : f.tsne_method == "fft" ? analysis::TsneMethod::kFft
+                                                                   : analysis::TsneMethod::kAuto};
   options.exaggeration_iterations = std::min(options.exaggeration_iterations, options.iterations);
   if (f.seed_given) options.seed = f.seed;
   if (auto ok = options.validate(); !ok) return report(ok.error());
@@ -126,7 +129,9 @@ int run_project(const ProjectFlags& f) {
   if (!f.output.empty() && !plot && extension != ".npy") {
     return usage(fmt::format("--output {}: expected a .npy file, or .png, .svg or .pdf for a plot", f.output));
   }
-  if (f.method != "tsne" && f.tsne_flags_given) return usage("--perplexity and --iterations need --method tsne");
+  if (f.method != "tsne" && f.tsne_flags_given) {
+    return usage("--perplexity, --iterations and --tsne-method need --method tsne");
+  }
   if (auto ok = check_plot_flags(f.plot, f.output); !ok) return report(ok.error());
   auto in = load_analysis_input(f.input);
   if (!in) return report(in.error());
@@ -209,6 +214,12 @@ void register_project(CLI::App& app, int& exit_code) {
   auto* iterations = cmd->add_option("--iterations", f->iterations, "t-SNE: iterations, the first 250 exaggerated")
                          ->check(CLI::PositiveNumber)
                          ->capture_default_str();
+  auto* tsne_method =
+      cmd->add_option("--tsne-method", f->tsne_method,
+                      "t-SNE gradient: exact (all pairs, O(N^2) per iteration), fft (neighbour graph + FFT-accelerated "
+                      "interpolation of the repulsion, O(N)), or auto (exact below 2,000 rows)")
+          ->check(CLI::IsMember({"auto", "exact", "fft"}))
+          ->capture_default_str();
   cmd->add_option("--threads", f->threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--output", f->output,
                   "Write the coordinates to FILE.npy (rows x dim float32) instead of stdout, or draw them (--dim 2) "
@@ -218,9 +229,9 @@ void register_project(CLI::App& app, int& exit_code) {
   auto* load = cmd->add_option("--load-pca", f->load_pca, "Project with a PCA model saved earlier instead of fitting");
   load->excludes(dim)->excludes(solver)->excludes(save);
   cmd->add_flag("--json", f->json, "Print one JSON object");
-  cmd->callback([f, seed, perplexity, iterations, &exit_code] {
+  cmd->callback([f, seed, perplexity, iterations, tsne_method, &exit_code] {
     f->seed_given = seed->count() > 0;
-    f->tsne_flags_given = perplexity->count() > 0 || iterations->count() > 0;
+    f->tsne_flags_given = perplexity->count() > 0 || iterations->count() > 0 || tsne_method->count() > 0;
     exit_code = run_project(*f);
   });
 }

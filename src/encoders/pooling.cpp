@@ -13,26 +13,17 @@ constexpr int kPowerMaxSteps = 10000;
 
 bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
-std::vector<float> sif_weights(const WordVectors& model, double a) {
-  const std::size_t n = model.size();
-  std::vector<float> weights(n);
+// The normaliser of p(w): the total count with counts, else the harmonic number H_N of Zipf's law on the rank
+// (word2vec/GloVe text files carry no counts). One pass over the vocabulary; the weights themselves are computed
+// per token as needed, so encoding one query does not cost a vector of the whole vocabulary's weights.
+double sif_normaliser(const WordVectors& model) {
+  double total = 0;
   if (model.has_counts()) {
-    double total = 0;
     for (std::uint64_t c : model.counts()) total += static_cast<double>(c);
-    for (std::size_t i = 0; i < n; ++i) {
-      const double p = total > 0 ? static_cast<double>(model.counts()[i]) / total : 0.0;
-      weights[i] = static_cast<float>(a / (a + p));
-    }
-    return weights;
+    return total;
   }
-  // No counts (word2vec/GloVe text): Zipf's law on the rank stands in for the unigram distribution.
-  double harmonic = 0;
-  for (std::size_t i = n; i > 0; --i) harmonic += 1.0 / static_cast<double>(i);  // small terms first
-  for (std::size_t i = 0; i < n; ++i) {
-    const double p = 1.0 / (static_cast<double>(i + 1) * harmonic);
-    weights[i] = static_cast<float>(a / (a + p));
-  }
-  return weights;
+  for (std::size_t i = model.size(); i > 0; --i) total += 1.0 / static_cast<double>(i);  // small terms first
+  return total;
 }
 
 }  // namespace
@@ -68,11 +59,19 @@ SentenceEncoder::SentenceEncoder(const WordVectors& model, const PoolingOptions&
     : model_(&model), options_(options) {
   auto ok = options_.validate();
   SEMSPACE_CHECK(ok.has_value(), "invalid PoolingOptions: {}", ok ? "" : ok.error().message);
-  if (options_.method == Pooling::kSif) {
-    weights_ = sif_weights(model, options_.sif_a);
+  if (options_.method == Pooling::kSif) normaliser_ = sif_normaliser(model);
+}
+
+float SentenceEncoder::weight(std::uint32_t index) const {
+  if (options_.method != Pooling::kSif) return 1.0f;
+  const double a = options_.sif_a;
+  double p;
+  if (model_->has_counts()) {
+    p = normaliser_ > 0 ? static_cast<double>(model_->counts()[index]) / normaliser_ : 0.0;
   } else {
-    weights_.assign(model.size(), 1.0f);
+    p = 1.0 / (static_cast<double>(index + 1) * normaliser_);
   }
+  return static_cast<float>(a / (a + p));
 }
 
 Status SentenceEncoder::set_common_component(std::span<const float> u) {
@@ -96,7 +95,7 @@ Matrix SentenceEncoder::encode(std::span<const std::string> texts, const Tokeniz
     std::size_t used = 0;
     for (const std::string& token : tokens) {
       if (auto index = model_->find(token)) {
-        const double w = weights_[*index];
+        const double w = weight(*index);
         auto v = model_->vector(*index);
         for (std::size_t d = 0; d < dims; ++d) sum[d] += w * v[d];
         ++used;

@@ -55,7 +55,7 @@ class SentenceEncoder {
   /// model has counts; otherwise Zipf's law on the frequency rank (vocabulary is most frequent first):
   /// p(rank r) = (1 / (r + 1)) / H_N with H_N = sum_{i=1..N} 1/i, N = vocabulary size. Words outside the
   /// vocabulary have p = 0, hence weight 1: they are rarer than anything counted.
-  float weight(std::uint32_t index) const { return weights_[index]; }
+  float weight(std::uint32_t index) const;
 
   /// Sets the component encode() removes when it does not fit its own (see PoolingOptions::remove_component);
   /// an empty span clears it. kInvalidArgument unless u is empty or has dim() entries.
@@ -68,7 +68,7 @@ class SentenceEncoder {
  private:
   const WordVectors* model_;
   PoolingOptions options_;
-  std::vector<float> weights_;    // per vocabulary word
+  double normaliser_ = 0;         // SIF: the total count, or H_N without counts (see weight())
   std::vector<float> component_;  // empty or dim() entries, unit length
 };
 

@@ -68,6 +68,8 @@ class CollectionStore {
   /// kInvalidArgument if it exists already or the settings are invalid.
   Status create(const CollectionInfo& info);
   Expected<CollectionInfo> info(const std::string& name);
+  /// info() without the count (left 0), which costs a scan of the collection's points: the settings a query needs.
+  Expected<CollectionInfo> describe(const std::string& name);
   Expected<std::vector<CollectionInfo>> list();
   /// Removes the collection, its points and its index snapshot.
   Status drop(const std::string& name);

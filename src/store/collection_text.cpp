@@ -17,7 +17,7 @@ struct Encoder {
 };
 
 Expected<Encoder> collection_encoder(CollectionStore& store, const std::string& name, const TextModel& model) {
-  auto info = store.info(name);
+  auto info = store.describe(name);
   if (!info) return tl::unexpected(info.error());
   if (auto ok = check_encoder(*info, model); !ok) return tl::unexpected(ok.error());
   if (model.kind() == TextModelKind::kTransformer) return Encoder{};  // the folder fixes the pooling

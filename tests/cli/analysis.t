@@ -39,7 +39,7 @@ exit: 2
 stderr~ --dim 4: t-SNE maps to 2 or 3 dimensions
 run: {semspace} project --input blobs.npy --perplexity 10
 exit: 2
-stderr~ --perplexity and --iterations need --method tsne
+stderr~ --perplexity, --iterations and --tsne-method need --method tsne
 run: {semspace} project --input blobs.npy --dim 6
 exit: 2
 stderr~ --dim 6 is more than blobs\.npy allows: 90 rows of dimension 5 give at most 5 components

@@ -166,7 +166,7 @@ void search(ServerState& state, const std::string& name, const Request& request,
   auto parsed = parse_search_request(request.body);
   if (!parsed) return send_error(response, to_http_error(parsed.error()));
   auto hits = state.with_store([&](store::CollectionStore& db) -> tl::expected<std::vector<store::SearchHit>, HttpError> {
-    auto info = db.info(name);
+    auto info = db.describe(name);
     if (!info) return tl::unexpected(collection_error(info.error()));
     std::vector<float> query;
     int k = parsed->k;
