@@ -151,7 +151,8 @@ Expected<TsneResult> tsne(MatrixView x, const TsneOptions& options, core::Progre
   double kl = 0;
   for (std::size_t it = 0; it < options.iterations; ++it) {
     const bool early = it < options.exaggeration_iterations;
-    const bool want_kl = progress != nullptr && (it + 1) % kKlEvery == 0;
+    // The estimate only feeds the progress line: a silenced one (stderr not a terminal) skips its logarithms.
+    const bool want_kl = progress != nullptr && progress->enabled() && (it + 1) % kKlEvery == 0;
     const double estimate = objective.gradient(y, early ? options.early_exaggeration : 1.0, gradient, want_kl);
     if (want_kl) kl = estimate;
     const double momentum = early ? kMomentumEarly : kMomentumLate;

@@ -5,7 +5,6 @@
 #include <map>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include "analysis/tsne_affinities.hpp"
@@ -108,19 +107,22 @@ double knn_accuracy(const Matrix& map, const std::vector<std::uint32_t>& labels,
   return static_cast<double>(correct) / static_cast<double>(n);
 }
 
+// 57 rows run on one thread, 301 on three (each thread takes a share of the pairs and sums into its own buffers).
 TEST(TsneGradient, ExactMatchesScalarReference) {
-  for (std::size_t dim : {2, 3}) {
-    Matrix x = random_matrix(57, 6, 11 + dim);
-    Matrix p = dense_affinities(x.view(), 10.0, 2);
-    std::vector<double> pd(p.size());
-    std::copy(p.data(), p.data() + p.size(), pd.begin());
-    const auto y = random_map(57, dim, 3.0, 5 + dim);
-    for (double exaggeration : {1.0, 12.0}) {
-      std::vector<double> got(y.size());
-      const double kl = exact_gradient(p.view(), y, dim, exaggeration, got, 3, true);
-      const auto ref = reference_gradient(pd, y, dim, exaggeration);
-      EXPECT_LT(relative_error(got, ref.gradient), 1e-10) << "dim " << dim << " exaggeration " << exaggeration;
-      EXPECT_NEAR(kl, ref.kl, 1e-7 * ref.kl) << "dim " << dim;
+  for (std::size_t n : {57, 301}) {
+    for (std::size_t dim : {2, 3}) {
+      Matrix x = random_matrix(n, 6, 11 + dim);
+      Matrix p = dense_affinities(x.view(), 10.0, 2);
+      std::vector<double> pd(p.size());
+      std::copy(p.data(), p.data() + p.size(), pd.begin());
+      const auto y = random_map(n, dim, 3.0, 5 + dim);
+      for (double exaggeration : {1.0, 12.0}) {
+        std::vector<double> got(y.size());
+        const double kl = exact_gradient(p.view(), y, dim, exaggeration, got, 3, true);
+        const auto ref = reference_gradient(pd, y, dim, exaggeration);
+        EXPECT_LT(relative_error(got, ref.gradient), 1e-10) << n << " rows, dim " << dim << " exaggeration " << exaggeration;
+        EXPECT_NEAR(kl, ref.kl, 1e-7 * ref.kl) << n << " rows, dim " << dim;
+      }
     }
   }
 }
@@ -262,36 +264,21 @@ TEST(Tsne, ThreeDimensionalMap) {
   EXPECT_GT(knn_accuracy(result->embedding, blobs.truth, 10), 0.95);
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
-
-// The final KL of the exact method matches scikit-learn's exact TSNE on the same data and settings: medians
-// over copies of the data perturbed by one part in a million, within 5%. One map is not enough: t-SNE's
-// descent is chaotic, and rounding alone (another CPU's BLAS) moves either implementation between local minima
-// whose KL differs by 15% on this data (0.65 .. 0.81 for both over such copies).
+// The final KL of the exact method within 2% of scikit-learn's exact TSNE on the same data and settings. The data
+// are separated clusters, where both land in the same minimum whatever the rounding (KL 0.166 +- 0.001 for
+// each over copies perturbed by one part in a million). On data without such structure the descent is
+// chaotic: rounding alone (another CPU's BLAS, another summation order) moves either implementation between
+// minima whose KL differs by 15%, and one map says nothing.
 TEST(Tsne, KlCloseToScikitLearn) {
   auto dir = testing::scratch_dir("TsneKl");
-  const Matrix x = testing::correlated_matrix(250, 12, 9, 0.0f);
-  core::Rng rng(17);
-  std::vector<double> ours;
-  for (int copy = 0; copy < 5; ++copy) {
-    Matrix perturbed = x.clone();
-    for (std::size_t i = 0; i < perturbed.size(); ++i) {
-      perturbed.data()[i] *= static_cast<float>(1.0 + 1e-6 * testing::gaussian(rng));
-    }
-    ASSERT_TRUE(io::write_npy(perturbed.view(), dir / fmt::format("x{}.npy", copy)));
-    auto result = tsne(perturbed.view(), {.threads = 2, .method = TsneMethod::kExact});
-    ASSERT_TRUE(result) << result.error().message;
-    ours.push_back(result->kl_divergence);
-  }
+  const auto blobs = testing::make_blobs(250, 12, 6, 1.0, 6.0, 4);
+  ASSERT_TRUE(io::write_npy(blobs.x.view(), dir / "x.npy"));
   auto run = testing::run_python(testing::reference_script("tsne.py"), {dir.string(), "30", "1000"});
   ASSERT_EQ(run.status, 0) << run.output;
-  const auto reference = testing::read_numbers(dir / "kl.txt");
-  ASSERT_EQ(reference.size(), ours.size());
-  EXPECT_NEAR(median(ours), median(reference), 0.05 * median(reference))
-      << fmt::format("ours {}, scikit-learn {}", fmt::join(ours, " "), fmt::join(reference, " "));
+  const double reference = testing::read_numbers(dir / "kl.txt").at(0);
+  auto result = tsne(blobs.x.view(), {.threads = 2, .method = TsneMethod::kExact});
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_NEAR(result->kl_divergence, reference, 0.02 * reference);
 }
 
 TEST(Tsne, OneThreadIsDeterministic) {

@@ -1,0 +1,17 @@
+// The inner loop of t-SNE's exact gradient: one map row against the rows after it, SIMD (Highway, dispatched at
+// run time). Each pair is computed once and credited to both of its rows, so P's upper triangle is read once.
+#pragma once
+
+#include <cstddef>
+
+namespace semspace::analysis {
+
+/// Pairs (i, j) for j in (i, n) of a map in `dim` (2 or 3) dimensions given as columns (columns[c][j] = y_jc),
+/// with w = 1 / (1 + |y_i - y_j|^2) and p = row i of a symmetric P (n floats; only j > i are read):
+///   attract[c][i] += sum_j p_j w (y_ic - y_jc),   attract[c][j] -= p_j w (y_ic - y_jc),
+///   repel[c][i]   += sum_j w^2 (y_ic - y_jc),     repel[c][j]   -= w^2 (y_ic - y_jc),
+/// where attract[c] and repel[c] point at n doubles each; returns sum_j w.
+double tsne_exact_pairs(std::size_t dim, const double* const* columns, std::size_t i, const float* p, std::size_t n,
+                        double* const* attract, double* const* repel);
+
+}  // namespace semspace::analysis
