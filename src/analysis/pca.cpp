@@ -65,21 +65,41 @@ void fill_gaussian(std::span<float> out, std::uint64_t seed) {
   }
 }
 
+// out (cols x rows) = in (rows x cols)^T, both row-major, in tiles that stay in cache.
+void transpose(const float* in, std::size_t rows, std::size_t cols, float* out) {
+  constexpr std::size_t kTile = 32;
+  for (std::size_t r0 = 0; r0 < rows; r0 += kTile) {
+    for (std::size_t c0 = 0; c0 < cols; c0 += kTile) {
+      const std::size_t r1 = std::min(rows, r0 + kTile), c1 = std::min(cols, c0 + kTile);
+      for (std::size_t r = r0; r < r1; ++r) {
+        for (std::size_t c = c0; c < c1; ++c) out[c * rows + r] = in[r * cols + c];
+      }
+    }
+  }
+}
+
 // Replaces the rows x cols matrix `a` (row-major, rows >= cols) by an orthonormal basis of its column space.
-void orthonormalize(std::vector<float>& a, std::size_t rows, std::size_t cols) {
+// LAPACK works column-major: one tiled transpose each way around both calls. (LAPACKE's row-major interface
+// transposes in and out of each call with a plain loop, which cost more than the factorisation.)
+// `column_major` is scratch, kept by the caller across calls (allocating and faulting in n x l floats each time
+// cost as much as a transpose).
+void orthonormalize(std::vector<float>& a, std::size_t rows, std::size_t cols, std::vector<float>& column_major) {
   kernels::use_single_threaded_blas();
   std::vector<float> tau(cols);
+  column_major.resize(rows * cols);
+  transpose(a.data(), rows, cols, column_major.data());
   const auto m = static_cast<lapack_int>(rows), n = static_cast<lapack_int>(cols);
-  lapack_int info = LAPACKE_sgeqrf(LAPACK_ROW_MAJOR, m, n, a.data(), n, tau.data());
+  lapack_int info = LAPACKE_sgeqrf(LAPACK_COL_MAJOR, m, n, column_major.data(), m, tau.data());
   SEMSPACE_CHECK(info == 0, "sgeqrf failed: info {}", info);
-  info = LAPACKE_sorgqr(LAPACK_ROW_MAJOR, m, n, n, a.data(), n, tau.data());
+  info = LAPACKE_sorgqr(LAPACK_COL_MAJOR, m, n, n, column_major.data(), m, tau.data());
   SEMSPACE_CHECK(info == 0, "sorgqr failed: info {}", info);
+  transpose(column_major.data(), cols, rows, a.data());
 }
 
 // y (rows x l) = (x - mean) * omega, omega being cols x l. Also returns the centred sum of squares when asked.
 void centred_times(MatrixView x, std::span<const float> mean, const std::vector<float>& omega, std::size_t l,
                    std::vector<float>& y, int threads, double* sum_squares) {
-  y.assign(x.rows * l, 0.0f);
+  y.resize(x.rows * l);  // every block's product overwrites its rows (beta 0)
   const int used = threads_for(x.rows, kBlockRows, threads);
   std::vector<double> squares(used, 0.0);
   std::vector<std::vector<float>> buffers(used);
@@ -199,14 +219,15 @@ Fit fit_randomized(MatrixView x, std::span<const float> mean, const PcaOptions& 
   if (fit.total_variance <= 0) return fit;
   // Power iterations sharpen the sketch towards the leading subspace; re-orthonormalising after every product
   // keeps the small singular directions from drowning in rounding.
+  std::vector<float> scratch;
   for (int it = 0; it < iterations; ++it) {
-    orthonormalize(y, n, l);
+    orthonormalize(y, n, l, scratch);
     auto z = centred_transpose_times(x, mean, y, l, options.threads);
     std::vector<float> zf(z.begin(), z.end());
-    orthonormalize(zf, d, l);
+    orthonormalize(zf, d, l, scratch);
     centred_times(x, mean, zf, l, y, options.threads, nullptr);
   }
-  orthonormalize(y, n, l);
+  orthonormalize(y, n, l, scratch);
   // B = Q^T (X - mean), l x d; its SVD gives the components (right singular vectors) and their variances.
   auto bt = centred_transpose_times(x, mean, y, l, options.threads);  // d x l
   std::vector<double> b(l * d);
