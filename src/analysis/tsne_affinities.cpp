@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "analysis/row_blocks.hpp"
 #include "analysis/top_k.hpp"
+#include "analysis/tsne_kernels.hpp"
 #include "core/kernels/gemm.hpp"
 #include "semspace/status.hpp"
 
@@ -90,14 +92,8 @@ double calibrate_row(std::span<const float> distances, double perplexity, std::s
   double beta_max = std::numeric_limits<double>::infinity();
   double sum = 0;
   for (int step = 0; step < 100; ++step) {
-    sum = 0;
-    double weighted = 0;
-    for (std::size_t j = 0; j < distances.size(); ++j) {
-      const double d = static_cast<double>(distances[j]) - nearest;
-      probabilities[j] = std::exp(-d * beta);
-      sum += probabilities[j];
-      weighted += d * probabilities[j];
-    }
+    double weighted;
+    std::tie(sum, weighted) = tsne_gaussian_row(distances.data(), distances.size(), nearest, beta, probabilities.data());
     sum = std::max(sum, 1e-8);
     const double entropy = std::log(sum) + beta * weighted / sum;
     const double diff = entropy - target;

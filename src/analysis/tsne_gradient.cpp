@@ -6,7 +6,7 @@
 
 #include "analysis/row_blocks.hpp"
 #include "core/threads.hpp"
-#include "analysis/tsne_exact_rows.hpp"
+#include "analysis/tsne_kernels.hpp"
 #include "semspace/status.hpp"
 
 namespace semspace::analysis {

@@ -1,11 +1,14 @@
-// Compiled once per SIMD target by Highway (foreach_target.h re-includes this file); tsne_exact_pairs dispatches
-// to the best target the CPU supports. Doubles throughout: only the order of the sums differs from a scalar loop.
+// Compiled once per SIMD target by Highway (foreach_target.h re-includes this file); the functions dispatch to
+// the best target the CPU supports. Doubles throughout: the pairs' sums differ from a scalar loop only in their
+// order, the exponentials by at most one ulp (Highway's Exp).
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "analysis/tsne_exact_rows.cpp"
+#define HWY_TARGET_INCLUDE "analysis/tsne_kernels.cpp"
 #include <hwy/foreach_target.h>  // must come before highway.h
+#include <cmath>
 #include <hwy/highway.h>
+#include <hwy/contrib/math/math-inl.h>
 
-#include "analysis/tsne_exact_rows.hpp"
+#include "analysis/tsne_kernels.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace semspace::analysis::HWY_NAMESPACE {
@@ -85,6 +88,32 @@ double Pairs3(const double* const* columns, std::size_t i, const float* p, std::
   return Pairs<3>(columns, i, p, n, attract, repel);
 }
 
+void GaussianRow(const float* distances, std::size_t n, float nearest, double beta, double* p, double* sums) {
+  const hn::ScalableTag<double> d;
+  const hn::Rebind<float, decltype(d)> df;
+  using V = hn::Vec<decltype(d)>;
+  const std::size_t lanes = hn::Lanes(d);
+  const V centre = hn::Set(d, static_cast<double>(nearest)), scale = hn::Set(d, -beta);
+  V sum = hn::Zero(d), weighted = hn::Zero(d);
+  std::size_t j = 0;
+  for (; j + lanes <= n; j += lanes) {
+    const V shifted = hn::Sub(hn::PromoteTo(d, hn::LoadU(df, distances + j)), centre);
+    const V e = hn::Exp(d, hn::Mul(shifted, scale));
+    hn::StoreU(e, d, p + j);
+    sum = hn::Add(sum, e);
+    weighted = hn::MulAdd(shifted, e, weighted);
+  }
+  double s = hn::GetLane(hn::SumOfLanes(d, sum)), w = hn::GetLane(hn::SumOfLanes(d, weighted));
+  for (; j < n; ++j) {
+    const double shifted = static_cast<double>(distances[j]) - nearest;
+    p[j] = std::exp(-shifted * beta);
+    s += p[j];
+    w += shifted * p[j];
+  }
+  sums[0] = s;
+  sums[1] = w;
+}
+
 }  // namespace semspace::analysis::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -93,6 +122,14 @@ namespace semspace::analysis {
 
 HWY_EXPORT(Pairs2);
 HWY_EXPORT(Pairs3);
+HWY_EXPORT(GaussianRow);
+
+std::pair<double, double> tsne_gaussian_row(const float* distances, std::size_t n, float nearest, double beta,
+                                            double* p) {
+  double sums[2];
+  HWY_DYNAMIC_DISPATCH(GaussianRow)(distances, n, nearest, beta, p, sums);
+  return {sums[0], sums[1]};
+}
 
 double tsne_exact_pairs(std::size_t dim, const double* const* columns, std::size_t i, const float* p, std::size_t n,
                         double* const* attract, double* const* repel) {

@@ -1,8 +1,9 @@
-// The inner loop of t-SNE's exact gradient: one map row against the rows after it, SIMD (Highway, dispatched at
-// run time). Each pair is computed once and credited to both of its rows, so P's upper triangle is read once.
+// t-SNE's SIMD inner loops (Highway, dispatched at run time): the exact gradient's pairs, and the Gaussian
+// kernel row of the perplexity search.
 #pragma once
 
 #include <cstddef>
+#include <utility>
 
 namespace semspace::analysis {
 
@@ -13,5 +14,10 @@ namespace semspace::analysis {
 /// where attract[c] and repel[c] point at n doubles each; returns sum_j w.
 double tsne_exact_pairs(std::size_t dim, const double* const* columns, std::size_t i, const float* p, std::size_t n,
                         double* const* attract, double* const* repel);
+
+/// One step of the perplexity search for a row of squared distances: p_j = exp(-(d_j - nearest) beta) into p
+/// (n doubles); returns {sum_j p_j, sum_j (d_j - nearest) p_j}.
+std::pair<double, double> tsne_gaussian_row(const float* distances, std::size_t n, float nearest, double beta,
+                                            double* p);
 
 }  // namespace semspace::analysis
