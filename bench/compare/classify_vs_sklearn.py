@@ -143,7 +143,7 @@ def main():
             np.array([str(v) for v in digits.target]), "euclidean", rows)
     header = bench.report_header(
         "Classification vs scikit-learn (issue 5)",
-        "OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare/classify_vs_sklearn.py build", run_start,
+        bench.reproduce("classify_vs_sklearn.py"), run_start,
         [f"anchor: scikit-learn {sklearn.__version__} (Debian python3-sklearn), numpy {np.__version__}; threads "
          f"{THREADS} (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS; n_jobs for k-NN; semspace --threads)",
          "data: texts = AG News test.csv + SMS Spam Collection + SpamAssassin (shared/data), embedded by `semspace "

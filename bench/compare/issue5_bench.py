@@ -86,6 +86,13 @@ def report_header(title, command, run, extra_lines):
     return "\n".join(lines) + "\n"
 
 
+def reproduce(script):
+    """The command that ran this script, with the OpenBLAS kernels it ran on (set, or left to semspace)."""
+    core = os.environ.get("OPENBLAS_CORETYPE")
+    prefix = f"OPENBLAS_CORETYPE={core}" if core else "env -u OPENBLAS_CORETYPE"
+    return f"{prefix} /usr/bin/python3 bench/compare/{script} build"
+
+
 def write_report(name, text):
     path = os.path.join(ROOT, "bench", "results", f"{name}-{datetime.date.today().isoformat()}.md")
     with open(path, "w") as f:

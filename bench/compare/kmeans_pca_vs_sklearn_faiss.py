@@ -134,7 +134,7 @@ def main():
             print("\n".join(pca_table[-2:]), flush=True)
     header = bench.report_header(
         "k-means and PCA vs FAISS and scikit-learn (issue 5)",
-        "OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare/kmeans_pca_vs_sklearn_faiss.py build", run_start,
+        bench.reproduce("kmeans_pca_vs_sklearn_faiss.py"), run_start,
         [f"anchors: FAISS {faiss.__version__} (Debian python3-faiss), scikit-learn {sklearn.__version__} (Debian "
          f"python3-sklearn); threads {THREADS} (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, faiss.omp_set_num_threads; "
          "semspace --threads)",
