@@ -66,9 +66,7 @@ class LineSearch {
         accepted = std::move(t);
         return true;
       }
-      const bool too_high = resolvable(t) ? t.value > f0_ + kC1 * step * slope0_ || (i > 0 && t.value >= prev.value)
-                                          : !(t.value <= f0_ + noise_);
-      if (too_high) return zoom(prev, t, accepted, evaluations);
+      if (too_high(t, prev)) return zoom(prev, t, accepted, evaluations);
       if (std::fabs(t.slope) <= -kC2 * slope0_) {
         accepted = std::move(t);
         return true;
@@ -84,6 +82,15 @@ class LineSearch {
   static constexpr double kC1 = 1e-4, kC2 = 0.9;
 
   bool resolvable(const Trial& t) const { return -kC1 * t.step * slope0_ >= noise_; }
+
+  // The step went too far: f is not finite there, or fails the sufficient decrease, or is no lower than at
+  // `better` (the best point so far; at the first trial that is the start, which the decrease test covers).
+  // Below f's rounding only "higher than f0 beyond its rounding" can be told.
+  bool too_high(const Trial& t, const Trial& better) const {
+    if (!std::isfinite(t.value)) return true;
+    if (!resolvable(t)) return t.value > f0_ + noise_;
+    return t.value > f0_ + kC1 * t.step * slope0_ || t.value >= better.value;
+  }
 
   bool approximately_wolfe(const Trial& t) const {
     return !resolvable(t) && t.value <= f0_ + noise_ && t.slope >= kC2 * slope0_ &&
@@ -120,9 +127,7 @@ class LineSearch {
         accepted = std::move(t);
         return true;
       }
-      const bool too_high = resolvable(t) ? t.value > f0_ + kC1 * t.step * slope0_ || t.value >= lo.value
-                                          : !(t.value <= f0_ + noise_);
-      if (too_high) {
+      if (too_high(t, lo)) {
         hi = std::move(t);
         continue;
       }

@@ -32,6 +32,23 @@ TEST(Lbfgs, MinimisesRosenbrock) {
   EXPECT_LT(result.value, 1e-12);
 }
 
+TEST(Lbfgs, StepIntoANonFiniteRegionIsShortened) {
+  // f = (x - 0.5)^2 where it is defined (x <= 0.8), NaN beyond: the first trial step (to x = 1) lands in the NaN
+  // region, which the line search must treat as too far, not walk on from.
+  auto f = [](std::span<const double> x, std::span<double> g) {
+    if (x[0] > 0.8) {
+      g[0] = std::nan("");
+      return std::nan("");
+    }
+    g[0] = 2 * (x[0] - 0.5);
+    return (x[0] - 0.5) * (x[0] - 0.5);
+  };
+  std::vector<double> x = {0.0};
+  auto result = minimize_lbfgs(f, x, {.max_iter = 100, .gtol = 1e-10, .ftol = 0});
+  EXPECT_TRUE(result.converged);
+  EXPECT_NEAR(x[0], 0.5, 1e-8);
+}
+
 TEST(Lbfgs, ReachesAGradientWhoseDecreaseIsBelowTheRoundingOfF) {
   // f = 1000 + sum lambda_i x_i^2 / 2, curvatures 1e-4 .. 1: at |grad| ~ 1e-12 a step lowers f by ~1e-20, far
   // below f's rounding (~1e-13), so only a line search that reads slopes there can still make progress.
