@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "analysis/row_blocks.hpp"
-#include "core/threads.hpp"
 #include "analysis/tsne_kernels.hpp"
+#include "core/threads.hpp"
 #include "semspace/status.hpp"
 
 namespace semspace::analysis {
@@ -32,7 +32,7 @@ double exact_gradient_dim(MatrixView p, std::span<const double> y, double exagge
   // whose N^2 floats (13 MB at 1,797 rows) are read every iteration. Thread t takes a run of rows holding a
   // 1/T share of the pairs and sums into its own buffers, added up in thread order afterwards (deterministic for
   // a given thread count).
-  const int used = static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(n / 64, std::max(threads, 1))));
+  const int used = analysis_detail::threads_for(n, 64, threads);
   std::vector<std::size_t> first_row(static_cast<std::size_t>(used) + 1, n);
   {
     const double pairs = 0.5 * static_cast<double>(n) * static_cast<double>(n - 1);

@@ -4,9 +4,10 @@
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "analysis/tsne_kernels.cpp"
 #include <hwy/foreach_target.h>  // must come before highway.h
-#include <cmath>
 #include <hwy/highway.h>
 #include <hwy/contrib/math/math-inl.h>
+
+#include <cmath>
 
 #include "analysis/tsne_kernels.hpp"
 

@@ -244,11 +244,15 @@ Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder, cons
   return BertEncoder::create(*config, std::move(*weights), *pooling);
 }
 
-Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder) {
+Expected<SafetensorsSet> open_bert_weights(const std::filesystem::path& folder) {
   if (!std::filesystem::exists(folder / "config.json")) {  // the clearer error before the weights' own
     return make_error(ErrorCode::kNotFound, fmt::format("{}: no config.json in the model folder", folder.string()));
   }
-  auto files = SafetensorsSet::open_folder(folder);
+  return SafetensorsSet::open_folder(folder);
+}
+
+Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder) {
+  auto files = open_bert_weights(folder);
   if (!files) return tl::unexpected(files.error());
   return load_bert_folder(folder, *files);
 }

@@ -42,5 +42,8 @@ Expected<BertWeights> read_bert_weights(const SafetensorsSet& weights, const Ber
 Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder);
 /// The same with the folder's weights already open (a caller that also needs their file list opens them once).
 Expected<BertEncoder> load_bert_folder(const std::filesystem::path& folder, const SafetensorsSet& weights);
+/// The weights of a model folder for the overload above, with load_bert_folder's errors: kNotFound naming the
+/// folder when it has no config.json (checked first), else SafetensorsSet::open_folder's.
+Expected<SafetensorsSet> open_bert_weights(const std::filesystem::path& folder);
 
 }  // namespace semspace::io

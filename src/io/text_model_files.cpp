@@ -150,10 +150,7 @@ Expected<std::string> transformer_fingerprint(const fs::path& folder) {
 }
 
 Expected<TransformerTextModel> load_transformer_folder(const fs::path& folder) {
-  if (!fs::exists(folder / "config.json")) {
-    return make_error(ErrorCode::kNotFound, fmt::format("{}: no config.json in the model folder", folder.string()));
-  }
-  auto weights = SafetensorsSet::open_folder(folder);  // once, for the encoder and the fingerprint
+  auto weights = open_bert_weights(folder);  // once, for the encoder and the fingerprint
   if (!weights) return tl::unexpected(weights.error());
   auto encoder = load_bert_folder(folder, *weights);
   if (!encoder) return tl::unexpected(encoder.error());
