@@ -442,10 +442,10 @@ void HnswIndex::score_top_k(const float* query, std::vector<Candidate>& found, s
                             float* scores) const {
   // Score with the next vectors prefetched: the scan is bound by memory latency, not arithmetic.
   const Dist dist{static_cast<std::size_t>(dim_)};
-  constexpr std::size_t kAhead = 4;
-  for (std::size_t i = 0; i < std::min(kAhead, found.size()); ++i) hnsw::prefetch_vector(graph_.vector(found[i].id), dim_);
+  const std::size_t ahead = hnsw::prefetch_window(static_cast<std::size_t>(dim_) * sizeof(float));
+  for (std::size_t i = 0; i < std::min(ahead, found.size()); ++i) hnsw::prefetch_vector(graph_.vector(found[i].id), dim_);
   for (std::size_t i = 0; i < found.size(); ++i) {
-    if (i + kAhead < found.size()) hnsw::prefetch_vector(graph_.vector(found[i + kAhead].id), dim_);
+    if (i + ahead < found.size()) hnsw::prefetch_vector(graph_.vector(found[i + ahead].id), dim_);
     found[i].dist = dist(query, graph_.vector(found[i].id));
   }
   const std::size_t n = std::min(k, found.size());
