@@ -42,8 +42,8 @@ void BM_F32(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(Kernel(a.data(), b.data(), n));
   finish(state, 1);
 }
-BENCHMARK(BM_F32<k::dot_f32>)->Name("dot_f32")->Arg(128)->Arg(384)->Arg(768);
-BENCHMARK(BM_F32<k::l2sq_f32>)->Name("l2sq_f32")->Arg(128)->Arg(384)->Arg(768);
+BENCHMARK(BM_F32<k::dot_f32>)->Name("dot_f32")->Arg(100)->Arg(128)->Arg(384)->Arg(768);
+BENCHMARK(BM_F32<k::l2sq_f32>)->Name("l2sq_f32")->Arg(100)->Arg(128)->Arg(384)->Arg(768);
 BENCHMARK(BM_F32<k::cosine_f32>)->Name("cosine_f32")->Arg(128)->Arg(384)->Arg(768);
 
 template <float (*Kernel)(const std::uint16_t*, const std::uint16_t*, std::size_t) noexcept>

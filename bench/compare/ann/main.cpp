@@ -151,11 +151,23 @@ int run_dataset(const RunFlags& f) {
   if (families.count("faiss")) take(make_faiss_contenders(dim, metric, settings));
   run.notes.push_back(fmt::format(
       "exact one-query-per-call searches use the first {} queries, one repeat (the batch and graph searches use "
-      "all {}); search repeats: {} (best QPS kept; exact batch: {})", exact_q, queries.rows(), f.repeats,
+      "all {}); search repeats: {} (best QPS kept; graph indexes interleaved, each repeat running every index in "
+      "turn; exact batch: {})", exact_q, queries.rows(), f.repeats,
       static_cast<double>(base.rows()) * static_cast<double>(queries.rows()) > 1.5e8 ? 1 : f.repeats));
 
   SearchSetup setup{10, f.repeats};
   const ExactDistances exact{base.view(), metric};
+  auto record = [&](SearchResult s) {
+    log(fmt::format("  {} {} {} thr ef {}: recall {:.3f}{}, {:.0f} QPS{}", s.contender, s.mode, s.threads, s.ef,
+                    s.recall, s.recall_ties >= 0 ? fmt::format(" (with ties {:.3f})", s.recall_ties) : "", s.qps,
+                    s.mode == "filtered" ? fmt::format(", {} violations", s.violations) : ""));
+    run.searches.push_back(std::move(s));
+  };
+
+  // Every index is built first and kept. The graph indexes are then searched interleaved: for each setting,
+  // repeat by repeat, each index in turn (the order rotating), so a noisy stretch of this shared machine falls
+  // on every contender alike instead of on whichever ran then; ratios of best-of-repeats stay comparable.
+  std::vector<Contender*> graphs, built;
   for (auto& c : contenders) {
     run.contenders.push_back({c->name(), c->family(), c->note(), c->is_graph()});
     try {
@@ -165,44 +177,73 @@ int run_dataset(const RunFlags& f) {
         log(fmt::format("  {:.2f} s, heap {:.0f} B/vector", b.seconds, b.heap_bytes / base.rows()));
         run.builds.push_back(b);
       }
-      auto record = [&](SearchResult s) {
-        log(fmt::format("  {} {} thr ef {}: recall {:.3f}{}, {:.0f} QPS{}", s.mode, s.threads, s.ef, s.recall,
-                        s.recall_ties >= 0 ? fmt::format(" (with ties {:.3f})", s.recall_ties) : "", s.qps,
-                        s.mode == "filtered" ? fmt::format(", {} violations", s.violations) : ""));
-        run.searches.push_back(std::move(s));
-      };
-      if (c->is_graph()) {
-        for (int t : f.threads) {
-          for (int ef : f.efs) {
-            c->set_ef(ef);
-            record(measure_search(*c, "single", queries.view(), truth, f.gt_k, t, ef, setup, nullptr, &exact));
-            if (c->has_batch()) {
-              record(measure_search(*c, "batch", queries.view(), truth, f.gt_k, t, ef, setup, nullptr, &exact));
-            }
-          }
-        }
-      } else {
-        for (int t : f.threads) {
-          record(measure_search(*c, "single", exact_view, truth, f.gt_k, t, 0, SearchSetup{10, 1}));
-          // A full exact batch scans N x nq vectors: one repeat once that is large (an 8-bit scan of 1M x 1000
-          // takes minutes with FAISS's GENERIC build).
-          const bool large = static_cast<double>(base.rows()) * static_cast<double>(queries.rows()) > 1.5e8;
-          if (c->has_batch()) {
-            record(measure_search(*c, "batch", queries.view(), truth, f.gt_k, t, 0,
-                                  large ? SearchSetup{10, 1} : setup));
-          }
+      (c->is_graph() ? graphs : built).push_back(c.get());
+    } catch (const std::exception& e) {
+      run.notes.push_back(fmt::format("**{} failed**: {}", c->name(), e.what()));
+      log(fmt::format("{} failed: {}", c->name(), e.what()));
+      c->reset();
+    }
+  }
+  save(run, f);
+
+  // One setting (mode, threads, ef) for a set of indexes, interleaved as above.
+  auto interleaved = [&](std::vector<Contender*> who, const std::string& mode, semspace::MatrixView qs,
+                         const std::vector<std::int64_t>& t, int t_k, int threads, int ef,
+                         const semspace::index::LabelSet* filter) {
+    if (who.empty()) return;
+    std::vector<std::vector<std::uint64_t>> found(who.size(), std::vector<std::uint64_t>(qs.rows * setup.k));
+    std::vector<double> best(who.size(), 0.0);
+    for (Contender* c : who) {
+      c->set_ef(ef);
+      c->set_filter(filter);
+    }
+    for (int rep = 0; rep < std::max(1, setup.repeats); ++rep) {
+      for (std::size_t i = 0; i < who.size(); ++i) {
+        const std::size_t j = (i + static_cast<std::size_t>(rep)) % who.size();
+        const double seconds = time_search(*who[j], mode, qs, setup.k, threads, found[j].data());
+        best[j] = std::max(best[j], static_cast<double>(qs.rows) / seconds);
+      }
+    }
+    for (std::size_t j = 0; j < who.size(); ++j) {
+      record(score_search(*who[j], mode, qs, found[j], t, t_k, setup.k, threads, ef, best[j], filter, &exact));
+      who[j]->set_filter(nullptr);
+    }
+  };
+  std::vector<Contender*> batch_graphs, filter_graphs;
+  for (Contender* c : graphs) {
+    if (c->has_batch()) batch_graphs.push_back(c);
+    if (c->has_filter()) filter_graphs.push_back(c);
+  }
+  try {
+    for (int t : f.threads) {
+      for (int ef : f.efs) {
+        interleaved(graphs, "single", queries.view(), truth, f.gt_k, t, ef, nullptr);
+        interleaved(batch_graphs, "batch", queries.view(), truth, f.gt_k, t, ef, nullptr);
+      }
+      save(run, f);
+    }
+    for (int ef : f.efs) interleaved(filter_graphs, "filtered", queries.view(), filtered_truth, 10, 1, ef, &filter);
+  } catch (const std::exception& e) {
+    run.notes.push_back(fmt::format("**graph searches failed**: {}", e.what()));
+    log(fmt::format("graph searches failed: {}", e.what()));
+  }
+  save(run, f);
+
+  // Exact indexes, one after the other (their ratios are far from any bar's edge).
+  for (Contender* c : built) {
+    try {
+      for (int t : f.threads) {
+        record(measure_search(*c, "single", exact_view, truth, f.gt_k, t, 0, SearchSetup{10, 1}));
+        // A full exact batch scans N x nq vectors: one repeat once that is large (an 8-bit scan of 1M x 1000
+        // takes minutes with FAISS's GENERIC build).
+        const bool large = static_cast<double>(base.rows()) * static_cast<double>(queries.rows()) > 1.5e8;
+        if (c->has_batch()) {
+          record(measure_search(*c, "batch", queries.view(), truth, f.gt_k, t, 0, large ? SearchSetup{10, 1} : setup));
         }
       }
       if (c->has_filter()) {
         c->set_filter(&filter);
-        if (c->is_graph()) {
-          for (int ef : f.efs) {
-            c->set_ef(ef);
-            record(measure_search(*c, "filtered", queries.view(), filtered_truth, 10, 1, ef, setup, &filter, &exact));
-          }
-        } else {
-          record(measure_search(*c, "filtered", queries.view(), filtered_truth, 10, 1, 0, setup, &filter, &exact));
-        }
+        record(measure_search(*c, "filtered", queries.view(), filtered_truth, 10, 1, 0, setup, &filter, &exact));
         c->set_filter(nullptr);
       }
     } catch (const std::exception& e) {
@@ -210,8 +251,9 @@ int run_dataset(const RunFlags& f) {
       log(fmt::format("{} failed: {}", c->name(), e.what()));
     }
     c->reset();
-    save(run, f);  // after every contender, so an interrupted run still shows what it measured
+    save(run, f);
   }
+  for (Contender* c : graphs) c->reset();
   save(run, f);
   log(fmt::format("wrote {} and {}", f.markdown, f.tsv));
   return 0;

@@ -106,54 +106,53 @@ BuildResult measure_build(Contender& c, semspace::MatrixView base, int threads) 
   return r;
 }
 
-SearchResult measure_search(const Contender& c, const std::string& mode, semspace::MatrixView queries,
-                            const std::vector<std::int64_t>& truth, int truth_k, int threads, int ef,
-                            const SearchSetup& setup, const semspace::index::LabelSet* filter,
-                            const ExactDistances* exact) {
-  const int k = setup.k;
+double time_search(const Contender& c, const std::string& mode, semspace::MatrixView queries, int k, int threads,
+                   std::uint64_t* found) {
   const std::size_t nq = queries.rows;
-  std::vector<std::uint64_t> found(nq * k);
-  double best = 0;
-  for (int rep = 0; rep < std::max(1, setup.repeats); ++rep) {
-    std::fill(found.begin(), found.end(), ~std::uint64_t{0});
-    Clock::time_point start;
-    if (mode == "batch") {
-      start = Clock::now();
-      c.search_batch(queries, k, threads, found.data());
-    } else {
-      const bool filtered = mode == "filtered";
-      std::atomic<std::size_t> next{0};
-      std::atomic<int> ready{0};
-      std::atomic<bool> go{false};
-      semspace::core::run_threads(threads, [&](int thread_id) {
-        c.thread_init();
-        ready.fetch_add(1);
-        if (thread_id == 0) {
-          while (ready.load() < threads) std::this_thread::yield();
-          start = Clock::now();
-          go.store(true);
-        } else {
-          while (!go.load()) std::this_thread::yield();
-        }
-        for (std::size_t q; (q = next.fetch_add(1)) < nq;) {
-          const float* query = queries.data + q * queries.stride;
-          if (filtered) {
-            c.search_one_filtered(query, k, found.data() + q * k);
-          } else {
-            c.search_one(query, k, found.data() + q * k);
-          }
-        }
-      });
-    }
-    const double elapsed = seconds_since(start);
-    best = std::max(best, static_cast<double>(nq) / elapsed);
+  std::fill(found, found + nq * k, ~std::uint64_t{0});
+  Clock::time_point start;
+  if (mode == "batch") {
+    start = Clock::now();
+    c.search_batch(queries, k, threads, found);
+    return seconds_since(start);
   }
+  const bool filtered = mode == "filtered";
+  std::atomic<std::size_t> next{0};
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  semspace::core::run_threads(threads, [&](int thread_id) {
+    c.thread_init();
+    ready.fetch_add(1);
+    if (thread_id == 0) {
+      while (ready.load() < threads) std::this_thread::yield();
+      start = Clock::now();
+      go.store(true);
+    } else {
+      while (!go.load()) std::this_thread::yield();
+    }
+    for (std::size_t q; (q = next.fetch_add(1)) < nq;) {
+      const float* query = queries.data + q * queries.stride;
+      if (filtered) {
+        c.search_one_filtered(query, k, found + q * k);
+      } else {
+        c.search_one(query, k, found + q * k);
+      }
+    }
+  });
+  return seconds_since(start);
+}
+
+SearchResult score_search(const Contender& c, const std::string& mode, semspace::MatrixView queries,
+                          const std::vector<std::uint64_t>& found, const std::vector<std::int64_t>& truth,
+                          int truth_k, int k, int threads, int ef, double qps,
+                          const semspace::index::LabelSet* filter, const ExactDistances* exact) {
+  const std::size_t nq = queries.rows;
   SearchResult r;
   r.contender = c.name();
   r.mode = mode;
   r.threads = threads;
   r.ef = ef;
-  r.qps = best;
+  r.qps = qps;
   r.queries = nq;
   r.recall = recall_at(found, truth, truth_k, nq, k);
   if (exact != nullptr) r.recall_ties = recall_with_ties(found, truth, truth_k, queries, k, *exact, filter);
@@ -161,6 +160,19 @@ SearchResult measure_search(const Contender& c, const std::string& mode, semspac
     for (std::uint64_t label : found) r.violations += label != ~std::uint64_t{0} && !filter->contains(label);
   }
   return r;
+}
+
+SearchResult measure_search(const Contender& c, const std::string& mode, semspace::MatrixView queries,
+                            const std::vector<std::int64_t>& truth, int truth_k, int threads, int ef,
+                            const SearchSetup& setup, const semspace::index::LabelSet* filter,
+                            const ExactDistances* exact) {
+  std::vector<std::uint64_t> found(queries.rows * setup.k);
+  double best = 0;
+  for (int rep = 0; rep < std::max(1, setup.repeats); ++rep) {
+    const double seconds = time_search(c, mode, queries, setup.k, threads, found.data());
+    best = std::max(best, static_cast<double>(queries.rows) / seconds);
+  }
+  return score_search(c, mode, queries, found, truth, truth_k, setup.k, threads, ef, best, filter, exact);
 }
 
 }  // namespace ann

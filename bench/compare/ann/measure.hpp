@@ -58,6 +58,16 @@ SearchResult measure_search(const Contender& c, const std::string& mode, semspac
                             const SearchSetup& setup, const semspace::index::LabelSet* filter = nullptr,
                             const ExactDistances* exact = nullptr);
 
+/// One pass over every query (modes as measure_search), the k best labels of each into found (nq x k); seconds.
+double time_search(const Contender& c, const std::string& mode, semspace::MatrixView queries, int k, int threads,
+                   std::uint64_t* found);
+
+/// The result of a pass whose QPS is already known: recall (and tie-aware recall with `exact`), violations.
+SearchResult score_search(const Contender& c, const std::string& mode, semspace::MatrixView queries,
+                          const std::vector<std::uint64_t>& found, const std::vector<std::int64_t>& truth,
+                          int truth_k, int k, int threads, int ef, double qps,
+                          const semspace::index::LabelSet* filter = nullptr, const ExactDistances* exact = nullptr);
+
 /// Resident set size of this process in bytes.
 double rss_bytes();
 
