@@ -1,5 +1,6 @@
 // semspace cluster: k-means over vectors, with inertia, silhouette and (given class labels) purity.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <CLI/CLI.hpp>
@@ -59,7 +60,9 @@ int run_cluster(const ClusterFlags& f) {
                         .batch_size = f.batch_size,
                         .seed = f.seed,
                         .threads = threads};
+  const auto start = std::chrono::steady_clock::now();
   auto result = kmeans(in->vectors.view(), options);
+  const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!result) return runtime(Error{result.error().code, fmt::format("{}: {}", in->source, result.error().message)});
 
   // The silhouette is undefined for one cluster (or one row per cluster): reported as null, not an error.
@@ -93,6 +96,7 @@ int run_cluster(const ClusterFlags& f) {
                           {"inertia", result->inertia},
                           {"iterations", result->iterations},
                           {"converged", result->converged},
+                          {"fit_seconds", fit_seconds},
                           {"cluster_sizes", result->cluster_sizes},
                           {"silhouette", number_or_null(silhouette ? std::optional(silhouette->score) : std::nullopt)}};
     if (silhouette) {

@@ -139,6 +139,7 @@ int run_project(const ProjectFlags& f) {
   if (f.method == "tsne") return run_tsne(f, *in, threads);
 
   Expected<PcaModel> model = tl::unexpected(Error{});
+  double fit_seconds = 0;  // 0 when the model was loaded
   if (!f.load_pca.empty()) {
     model = load_pca(f.load_pca);
     if (!model) return runtime(model.error());
@@ -151,7 +152,9 @@ int run_project(const ProjectFlags& f) {
       return usage(fmt::format("--dim {} is more than {} allows: {} rows of dimension {} give at most {} components",
                                f.dim, in->source, in->vectors.rows(), in->vectors.cols(), most));
     }
+    const auto start = std::chrono::steady_clock::now();
     model = fit_pca(in->vectors.view(), {.components = f.dim, .solver = solver, .seed = f.seed, .threads = threads});
+    fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!model) return runtime(Error{model.error().code, fmt::format("{}: {}", in->source, model.error().message)});
   }
   auto coords = model->transform(in->vectors.view(), threads);
@@ -172,7 +175,11 @@ int run_project(const ProjectFlags& f) {
                         {"dim", model->components()},
                         {"explained_variance", model->explained_variance()},
                         {"explained_variance_ratio", ratio}};
-  if (!f.load_pca.empty()) out["pca_model"] = f.load_pca;
+  if (!f.load_pca.empty()) {
+    out["pca_model"] = f.load_pca;
+  } else {
+    out["fit_seconds"] = fit_seconds;
+  }
   if (!f.save_pca.empty()) out["saved_pca_model"] = f.save_pca;
   double ratio_total = 0;
   std::string header = fmt::format("# pca ({}) of {} rows of dimension {} to {}: explained variance ratio",

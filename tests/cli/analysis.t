@@ -4,7 +4,7 @@ run: python3 {source}/tests/cli/gen_blobs.py 30 5 blobs.npy labels.txt
 run: {semspace} project --input blobs.npy --json
 stdout~ "explained_variance_ratio":\[0\.[45][0-9]*,0\.[45][0-9]*\]
 stdout~ "coordinates":\[\[-?[0-9.]+,-?[0-9.]+\],
-stdout~ "rows":90,.*"solver":"exact"
+stdout~ "fit_seconds":[0-9.e-]+,.*"rows":90,.*"solver":"exact"
 run: {semspace} project --input blobs.npy --labels labels.txt --json
 stdout~ "labels":\["blob0","blob1","blob2","blob0"
 run: {semspace} project --input blobs.npy --dim 3 --labels labels.txt
@@ -70,6 +70,7 @@ stderr~ missing\.npy
 # k-means: the planted blobs come back exactly (purity 1), well separated (silhouette near 1)
 run: {semspace} cluster --input blobs.npy --k 3 --labels labels.txt --json --output clusters.txt
 stdout~ "cluster_sizes":\[30,30,30\]
+stdout~ "converged":true,"dim":5,"fit_seconds":[0-9.e-]+,
 stdout~ "purity":1\.0
 stdout~ "silhouette":0\.9[0-9]*,"silhouette_rows":90,"silhouette_sampled":false
 run: wc -l < clusters.txt && head -3 clusters.txt | sort -u | wc -l
