@@ -98,7 +98,7 @@ class HnswIndex final : public VectorIndex {
   /// the file mapping (paged in on demand) by load().
   std::size_t originals_bytes() const noexcept { return graph_.originals_bytes(); }
   /// Live nodes that no search can find: not reachable from the entry point through level-0 links (walks pass
-  /// through tombstones). 0 in a healthy graph; a check for tests and `semspace index info`-style reports.
+  /// through tombstones). 0 in a healthy graph; a check for tests and diagnostics.
   std::size_t unreachable() const;
   void set_filter_plan(const HnswFilterPlan& plan) noexcept { filter_plan_ = plan; }
   /// SQ8 re-ranking depth for later searches (as HnswOptions::rerank; saved with the index). Not thread-safe
