@@ -7,8 +7,7 @@
 #   MODEL=minilm        a random all-MiniLM-L6-v2-shaped transformer (tests/reference/bert_reference.py), or any
 #                       --model spec (default = the word-vector default model)
 #   CONCURRENCY="1 8 16 64"  DURATION=10 (seconds per wrk run)  SOAK_SECONDS=300  THREADS=2 (model threads)
-#   WORKERS=1 (server model calls at once; each gets THREADS / WORKERS threads, so the server never uses more
-#   threads than the in-process run)  MAX_WAIT_MS=5  MAX_BATCH=64  TEXTS=2000 (texts for the in-process run)
+#   MAX_WAIT_MS=5  MAX_BATCH=64  TEXTS=2000 (texts for the in-process run)
 #   bench/compare/serve_load.sh [BUILD_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -18,8 +17,6 @@ CONCURRENCY=${CONCURRENCY:-"1 8 16 64"}
 DURATION=${DURATION:-10}
 SOAK_SECONDS=${SOAK_SECONDS:-300}
 THREADS=${THREADS:-2}
-WORKERS=${WORKERS:-1}
-serve_threads=$((THREADS / WORKERS > 0 ? THREADS / WORKERS : 1))
 MAX_WAIT_MS=${MAX_WAIT_MS:-5}
 MAX_BATCH=${MAX_BATCH:-64}
 TEXTS=${TEXTS:-2000}
@@ -120,7 +117,7 @@ inproc_tps=$(python3 -c "print(round(($TEXTS - 1) / max($t_all - $t_one, 1e-9), 
 inproc_latency_ms=$(python3 -c "print(round(($t_some_b1 - $t_one_b1) / 200 * 1000, 2))")
 
 db_flag=()
-"$semspace" serve --port "$PORT" --model "$model" --threads "$serve_threads" --workers "$WORKERS" --max-wait-ms "$MAX_WAIT_MS" \
+"$semspace" serve --port "$PORT" --model "$model" --threads "$THREADS" --max-wait-ms "$MAX_WAIT_MS" \
   --max-batch "$MAX_BATCH" "${db_flag[@]}" > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
 for _ in $(seq 200); do curl -fs "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -196,12 +193,12 @@ report=$root/bench/results/serve_load-$date.md
   echo "- machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(nproc) cores; load average at end: $(cut -d' ' -f1-3 /proc/loadavg); $foreign_cpu_sentence"
   echo "- $("$semspace" --version); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}"
   echo "- model: $MODEL ($model); texts: $TEXTS short texts, mean $mean_words words (WordNet glosses cut to 12 words); one text per request"
-  echo "- server: \`semspace serve --model M --threads $serve_threads --workers $WORKERS --max-wait-ms $MAX_WAIT_MS --max-batch $MAX_BATCH\`; wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2), 1 thread, $DURATION s per row, on the same 2 cores as the server"
+  echo "- server: \`semspace serve --model M --threads $THREADS --max-wait-ms $MAX_WAIT_MS --max-batch $MAX_BATCH\`; wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2), 1 thread, $DURATION s per row, on the same 2 cores as the server"
   echo "- in-process (same texts, same threads): \`semspace embed --pooling mean --batch $MAX_BATCH\`, start-up subtracted: $inproc_tps texts/s; single text (batch 1): $inproc_latency_ms ms"
   echo "- ratio = HTTP texts/s over in-process texts/s (bar: >= 0.90 at concurrency 16); errors = non-2xx + socket errors"
   echo "- embedding batches before the soak: $batches"
   echo "- soak (concurrency 16, $SOAK_SECONDS s): $soak_summary; server $drained"
-  echo "- reproduce: \`MODEL=$MODEL CONCURRENCY=\"$CONCURRENCY\" DURATION=$DURATION SOAK_SECONDS=$SOAK_SECONDS THREADS=$THREADS WORKERS=$WORKERS bench/compare/serve_load.sh\`"
+  echo "- reproduce: \`MODEL=$MODEL CONCURRENCY=\"$CONCURRENCY\" DURATION=$DURATION SOAK_SECONDS=$SOAK_SECONDS THREADS=$THREADS bench/compare/serve_load.sh\`"
   echo
   echo "| endpoint | concurrency | req/s | texts/s | p50 ms | p99 ms | errors | ratio to in-process |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

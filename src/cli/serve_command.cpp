@@ -94,10 +94,6 @@ void register_serve(CLI::App& app, int& exit_code) {
       ->envname("SEMSPACE_API_KEY");
   cmd->add_option("--web", *web, "Folder of the projector page's built files")->capture_default_str();
   cmd->add_option("--threads", options->threads, "Threads per model call")->check(CLI::PositiveNumber);
-  cmd->add_option("--workers", options->workers,
-                  "Model calls that run at once, each on --threads threads (on 2 cores, --threads 1 --workers 2 "
-                  "serves small concurrent requests faster than one 2-thread call)")
-      ->capture_default_str()->check(CLI::Range(1, 64));
   cmd->add_option("--http-threads", options->http_threads, "Connections served at once")
       ->capture_default_str()->check(CLI::Range(1, 4096));
   cmd->add_option("--max-batch", options->max_batch, "Texts per shared model call")->capture_default_str()

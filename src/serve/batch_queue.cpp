@@ -9,11 +9,7 @@
 namespace semspace::serve {
 
 EmbeddingBatcher::EmbeddingBatcher(Encode encode, BatchOptions options, std::function<void(std::size_t)> on_batch)
-    : encode_(std::move(encode)), options_(options), on_batch_(std::move(on_batch)) {
-  SEMSPACE_CHECK(options_.workers >= 1, "an embedding batcher needs at least one worker");
-  workers_.reserve(options_.workers);
-  for (std::size_t i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { run(); });
-}
+    : encode_(std::move(encode)), options_(options), on_batch_(std::move(on_batch)), worker_([this] { run(); }) {}
 
 EmbeddingBatcher::~EmbeddingBatcher() {
   {
@@ -21,7 +17,7 @@ EmbeddingBatcher::~EmbeddingBatcher() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& worker : workers_) worker.join();
+  worker_.join();
 }
 
 std::optional<std::future<Expected<Matrix>>> EmbeddingBatcher::submit(std::vector<std::string> texts) {
@@ -48,11 +44,9 @@ void EmbeddingBatcher::run() {
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, nothing left
-    // Wait for company until the batch is full or the oldest job has waited max_wait. Another worker may take
-    // the jobs meanwhile: then start over.
+    // Wait for company until the batch is full or the oldest job has waited max_wait.
     const auto deadline = queue_.front().arrived + options_.max_wait;
     wake_.wait_until(lock, deadline, [this] { return stopping_ || queued_texts_ >= options_.max_batch; });
-    if (queue_.empty()) continue;
     std::vector<Job> jobs;
     std::size_t texts = 0;
     while (!queue_.empty() && (jobs.empty() || texts + queue_.front().texts.size() <= options_.max_batch)) {

@@ -1,10 +1,8 @@
-// Request batching for embeddings: handlers submit their texts to a bounded queue; a worker thread takes the
+// Request batching for embeddings: handlers submit their texts to a bounded queue; one worker thread takes the
 // queued jobs in arrival order, up to max_batch texts, waiting at most max_wait after the oldest job arrived for
 // more to come, runs the model once for all of them and hands each job its rows. Concurrent requests thus share
-// model calls, so throughput grows with concurrency. With several workers, model calls overlap: while one runs,
-// the next takes what queued meanwhile (on few cores, two one-thread calls of small batches get more done than one
-// two-thread call, whose threads wait on each other at every layer). A full queue refuses new jobs (the server
-// answers 503 with Retry-After) instead of growing memory.
+// model calls, so throughput grows with concurrency. A full queue refuses new jobs (the server answers 503 with
+// Retry-After) instead of growing memory.
 #pragma once
 
 #include <chrono>
@@ -29,15 +27,14 @@ struct BatchOptions {
   std::size_t max_batch = 64;                     // texts per model call (a larger job runs alone)
   std::chrono::microseconds max_wait{5000};       // how long the oldest job may wait for company
   std::size_t max_queued_texts = 8192;            // beyond this, submit() refuses
-  std::size_t workers = 1;                        // model calls that may run at once
 };
 
 /// Thread-safe: any number of threads may submit(). The destructor finishes the queued jobs, then joins.
 class EmbeddingBatcher {
  public:
-  /// encode: one row per text, in order; called on the worker threads only, by several at once with workers > 1.
+  /// encode: one row per text, in order; called on the worker thread only.
   using Encode = std::function<Expected<Matrix>(std::span<const std::string>)>;
-  /// on_batch: called on a worker after each model call with its number of texts (metrics; thread-safe).
+  /// on_batch: called on the worker after each model call with its number of texts (metrics).
   EmbeddingBatcher(Encode encode, BatchOptions options, std::function<void(std::size_t)> on_batch = {});
   ~EmbeddingBatcher();
   EmbeddingBatcher(const EmbeddingBatcher&) = delete;
@@ -47,7 +44,7 @@ class EmbeddingBatcher {
   /// queue empty is always taken, whatever its size). The future gives one row per text or the model's error.
   std::optional<std::future<Expected<Matrix>>> submit(std::vector<std::string> texts);
 
-  /// Texts waiting (not yet taken by a worker).
+  /// Texts waiting (not yet taken by the worker).
   std::size_t queued_texts() const;
 
  private:
@@ -67,7 +64,7 @@ class EmbeddingBatcher {
   std::deque<Job> queue_;           // guarded by mutex_
   std::size_t queued_texts_ = 0;    // guarded by mutex_
   bool stopping_ = false;           // guarded by mutex_
-  std::vector<std::thread> workers_;  // last: started after everything above is built
+  std::thread worker_;              // last: starts after everything above is built
 };
 
 }  // namespace semspace::serve

@@ -19,9 +19,7 @@ Status ServeOptions::validate() const {
   }
   if (port < 0 || port > 65535) return bad(fmt::format("--port {} is not a port number", port));
   if (models.empty()) return bad("give at least one --model");
-  if (threads < 1 || http_threads < 1 || workers < 1) {
-    return bad("--threads, --workers and --http-threads must be at least 1");
-  }
+  if (threads < 1 || http_threads < 1) return bad("--threads and --http-threads must be at least 1");
   if (max_batch < 1 || max_texts < 1 || max_body_mb < 1) return bad("--max-batch, --max-texts and --max-body-mb must be at least 1");
   if (max_wait_ms < 0) return bad("--max-wait-ms must not be negative");
   if (max_queued_texts < max_texts) return bad("the queue must hold at least --max-texts texts");
@@ -45,8 +43,7 @@ Expected<std::unique_ptr<ServerState>> ServerState::create(ServeOptions options)
         },
         BatchOptions{.max_batch = opts.max_batch,
                      .max_wait = std::chrono::milliseconds(opts.max_wait_ms),
-                     .max_queued_texts = opts.max_queued_texts,
-                     .workers = static_cast<std::size_t>(opts.workers)},
+                     .max_queued_texts = opts.max_queued_texts},
         [metrics](std::size_t texts) { metrics->record_batch(texts); });
     state->models_.push_back(std::move(served));
   }

@@ -35,7 +35,6 @@ struct ServeOptions {
   std::string api_key;                     // empty: no authentication (loopback only)
   std::filesystem::path web_dir;           // the projector page's built files; empty or absent: a note page
   int threads = 1;                         // encoder threads per model call
-  int workers = 1;                         // model calls of one model that may run at once
   int http_threads = 64;                   // connections served at once; more wait in the accept queue
   std::size_t max_batch = 64;              // texts per model call
   int max_wait_ms = 5;                     // how long a request may wait for others to share its batch

@@ -51,36 +51,6 @@ TEST(BatchQueue, ConcurrentJobsShareCallsAndGetTheirOwnRows) {
   EXPECT_EQ(batcher.queued_texts(), 0u);
 }
 
-// Two workers: while one model call runs, the jobs queued meanwhile go to a second call at the same time. The
-// first call holds until a second one has started (or 5 s pass; 0.2 s with one worker, where it never does).
-TEST(BatchQueue, TwoWorkersOverlapModelCalls) {
-  for (std::size_t workers : {1u, 2u}) {
-    std::atomic<int> running{0}, most_at_once{0};
-    std::promise<void> second_started;
-    auto started = second_started.get_future().share();
-    std::atomic<bool> signalled{false};
-    EmbeddingBatcher batcher(
-        [&](std::span<const std::string> texts) {
-          const int now = ++running;
-          most_at_once = std::max(most_at_once.load(), now);
-          if (now == 2 && !signalled.exchange(true)) second_started.set_value();
-          if (now == 1) started.wait_for(std::chrono::milliseconds(workers == 1 ? 200 : 5000));
-          --running;
-          return fake_encode(texts);
-        },
-        {.max_batch = 4, .max_wait = std::chrono::milliseconds(1), .max_queued_texts = 1000, .workers = workers});
-    auto first = batcher.submit({"1"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the first call is running now
-    auto second = batcher.submit({"2"});
-    ASSERT_TRUE(first && second);
-    auto a = first->get(), b = second->get();
-    ASSERT_TRUE(a && b);
-    EXPECT_EQ(a->row(0)[0], 1.0f);
-    EXPECT_EQ(b->row(0)[0], 2.0f);
-    EXPECT_EQ(most_at_once.load(), static_cast<int>(workers)) << workers << " worker(s)";
-  }
-}
-
 TEST(BatchQueue, FullQueueRefusesAndErrorsReachEveryJob) {
   std::promise<void> release;
   auto released = release.get_future().share();
