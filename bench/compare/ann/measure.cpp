@@ -162,17 +162,4 @@ SearchResult score_search(const Contender& c, const std::string& mode, semspace:
   return r;
 }
 
-SearchResult measure_search(const Contender& c, const std::string& mode, semspace::MatrixView queries,
-                            const std::vector<std::int64_t>& truth, int truth_k, int threads, int ef,
-                            const SearchSetup& setup, const semspace::index::LabelSet* filter,
-                            const ExactDistances* exact) {
-  std::vector<std::uint64_t> found(queries.rows * setup.k);
-  double best = 0;
-  for (int rep = 0; rep < std::max(1, setup.repeats); ++rep) {
-    const double seconds = time_search(c, mode, queries, setup.k, threads, found.data());
-    best = std::max(best, static_cast<double>(queries.rows) / seconds);
-  }
-  return score_search(c, mode, queries, found, truth, truth_k, setup.k, threads, ef, best, filter, exact);
-}
-
 }  // namespace ann

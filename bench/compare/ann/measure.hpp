@@ -49,20 +49,14 @@ struct ExactDistances {
 /// Builds `c` on `threads` threads, timing it and measuring the memory it keeps.
 BuildResult measure_build(Contender& c, semspace::MatrixView base, int threads);
 
-/// Runs every query (mode "single": one per call, spread over `threads` threads by an atomic counter;
-/// "batch": one search_batch call; "filtered": like single under the contender's filter) `repeats` times;
-/// QPS is the best repeat, recall from the last. truth: nq x truth_k labels, best first. With `exact`, also the
-/// tie-aware recall.
-SearchResult measure_search(const Contender& c, const std::string& mode, semspace::MatrixView queries,
-                            const std::vector<std::int64_t>& truth, int truth_k, int threads, int ef,
-                            const SearchSetup& setup, const semspace::index::LabelSet* filter = nullptr,
-                            const ExactDistances* exact = nullptr);
-
-/// One pass over every query (modes as measure_search), the k best labels of each into found (nq x k); seconds.
+/// One pass over every query, the k best labels of each into found (nq x k); returns seconds. Mode "single": one
+/// query per call, spread over `threads` threads by an atomic counter; "batch": one search_batch call;
+/// "filtered": like single under the contender's filter.
 double time_search(const Contender& c, const std::string& mode, semspace::MatrixView queries, int k, int threads,
                    std::uint64_t* found);
 
 /// The result of a pass whose QPS is already known: recall (and tie-aware recall with `exact`), violations.
+/// truth: nq x truth_k labels, best first.
 SearchResult score_search(const Contender& c, const std::string& mode, semspace::MatrixView queries,
                           const std::vector<std::uint64_t>& found, const std::vector<std::int64_t>& truth,
                           int truth_k, int k, int threads, int ef, double qps,
